@@ -1,0 +1,42 @@
+/* check.h — name resolution, type inference and pattern checking.
+ *
+ * Contract: check_program() checks every module of `p` in order, reporting
+ * diagnostics (language.md §8.4) through `dc`, flushing each module's errors
+ * and then its warnings in source order. It fills the checker annotations of
+ * ast.h (types zonked, names resolved, captures, tail positions) and sets
+ * p->main_fn when the entry module defines `main` without parameters.
+ * Returns true when no error was reported. Never crashes on any tree the
+ * parser can produce (including trees with EXPR_ERROR nodes). */
+/* Conventions of the checked tree (in addition to ast.h and types.h):
+ * - Pipes stay EXPR_BINARY/OP_PIPE. When the right side is an EXPR_CALL,
+ *   the left operand is its first argument (after the receiver for a
+ *   method call); that EXPR_CALL carries the call's type and the tail-call
+ *   marks. Otherwise the right side is a function value applied to the left.
+ * - `A.m` naming a library function, a variant or a function of an imported
+ *   module: the EXPR_FIELD has the Ref; its target (the name `A`) is not a
+ *   value and has no type.
+ * - A pattern written as a plain uppercase name that denotes a nullary
+ *   variant is rewritten to PAT_CTOR (and a PAT_CTOR without arguments that
+ *   names no variant to PAT_BIND), so the kind always tells the meaning.
+ * - Or-pattern alternatives share the Binding objects of their variables.
+ * - Constructs outside the current milestone (interfaces, impl, actors,
+ *   services, supervisors, loops, maps, `where`, ...) are rejected with code
+ *   E9999 and the headline `not yet supported: <construct>`. */
+#ifndef SNOW_CHECK_H
+#define SNOW_CHECK_H
+
+#include <stdbool.h>
+
+#include "../common/program.h"
+#include "../diag/diag.h"
+
+bool check_program(Arena *a, DiagContext *dc, Program *p);
+
+/* The built-in sum types Option (Some, None), Result (Ok, Err) and Ordering
+ * (Less, Equal, Greater) as real SumDecl/Variant objects (constant, shared by
+ * all compilations): `con` is TC_OPTION, TC_RESULT or TC_ORDERING, else NULL.
+ * Types of kind T_CON with those `con` values also carry this SumDecl in
+ * `sum_decl`, and Ref.variant / Pattern.variant point at its variants. */
+SumDecl *check_builtin_sum(int con);
+
+#endif

@@ -1,0 +1,296 @@
+/* check_internal.h — state and helpers shared by the checker's files.
+ *
+ * Contract (private to compiler/check/):
+ * - types.c      type representation, unification with levels, printing,
+ *                generalisation/instantiation, interface requirements.
+ * - resolve.c    module symbol tables, built-in sum types, prelude lookup,
+ *                library signatures (parsed from builtins.def), TypeExpr → Type.
+ * - scope.c      local scopes, Bindings, captures.
+ * - infer.c      Hindley–Milner inference of expressions.
+ * - calls.c      names, qualified names, calls, methods, pipes.
+ * - guards.c     `case` guard restrictions.
+ * - functions.c  statements, blocks, function bodies and signatures.
+ * - imports.c    `import` / `from … import`.
+ * - patterns.c   pattern typing and bindings.
+ * - exhaust.c    usefulness-based exhaustiveness and redundancy (§6.8).
+ * - finalize.c   after each top-level definition: zonking of annotations,
+ *                tail positions, interpolation and `default()` checks,
+ *                pattern-set checks.
+ * - callgraph.c  SCCs of the top-level call graph.
+ * - check.c      the driver: collection, clause rules, group checking, entry.
+ * Every recursion driven by user input goes through a depth guard
+ * (CHECK_MAX_DEPTH) and reports a diagnostic instead of overflowing. */
+#ifndef SNOW_CHECK_INTERNAL_H
+#define SNOW_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "../common/builtins.h"
+#include "../common/program.h"
+#include "../diag/diag.h"
+#include "check.h"
+#include "types.h"
+
+#define CHECK_MAX_DEPTH 2000
+#define TYPE_MAX_DEPTH 4000
+#define INSTANTIATE_LIMIT 200000 /* nodes copied by one instantiation */
+
+/* Interfaces a type may be required to have (bits of Type.constraints). The
+ * first seven equal the DERIVE_* bits of ast.h. */
+enum {
+  IFACE_EQ = DERIVE_EQ,
+  IFACE_ORD = DERIVE_ORD,
+  IFACE_HASH = DERIVE_HASH,
+  IFACE_DEBUG = DERIVE_DEBUG,
+  IFACE_DISPLAY = DERIVE_DISPLAY,
+  IFACE_ADD = 1u << 7,
+  IFACE_SUB = 1u << 8,
+  IFACE_MUL = 1u << 9,
+  IFACE_DIV = 1u << 10,
+  IFACE_MOD = 1u << 11,
+  IFACE_NEG = 1u << 12,    /* prefix `-`: Int or Float (reported as E0001) */
+  IFACE_CONCAT = 1u << 13, /* `<>`/`++`: String or List (reported as E0001) */
+  IFACE_DEFAULT = 1u << 14,
+};
+const char *iface_name(unsigned bit);
+
+/* ------------------------------------------------------------ module tables */
+
+typedef struct SymEntry {
+  const char *key;
+  void *value;
+} SymEntry;
+
+/* Open-addressing string map (arena-backed). */
+typedef struct SymTab {
+  SymEntry *slots;
+  int cap, count;
+} SymTab;
+
+void *symtab_get(SymTab *t, const char *key);
+void symtab_put(Arena *a, SymTab *t, const char *key, void *value);
+
+typedef struct ModuleInfo {
+  SymTab fns;      /* name -> FnDecl* (first definition) */
+  SymTab structs;  /* name -> StructDecl* */
+  SymTab sums;     /* name -> SumDecl* */
+  SymTab aliases;  /* name -> AliasDecl* */
+  SymTab variants; /* name -> Variant* (user; built-ins via builtin_variant) */
+  SymTab others;   /* name -> Item* for interfaces/actors/services/supervisors */
+  SymTab imported; /* `from Ns import f`: name -> (intptr_t)(BuiltinId + 1) */
+  /* project-module imports (§3.4) */
+  SymTab modules;      /* `import A.B`: "B" -> Module* */
+  SymTab ext_fns;      /* `from M import f`: name -> FnDecl* */
+  SymTab ext_structs;  /* pub structs of imported modules */
+  SymTab ext_sums;     /* pub sum types of imported modules */
+  SymTab ext_variants; /* their variants */
+} ModuleInfo;
+
+/* ------------------------------------------------------------ scopes */
+
+typedef struct ScopeEntry {
+  const char *name;
+  Binding *local; /* a local variable, or */
+  FnDecl *fn;     /* a block-level named function */
+} ScopeEntry;
+
+/* One function or closure being checked (innermost last). */
+typedef struct LambdaCtx {
+  struct LambdaCtx *parent;
+  int scope_base;      /* scope entries below this index are outside */
+  FnDecl *fn;          /* named function (NULL for a closure) */
+  Expr *closure;       /* EXPR_CLOSURE (NULL for a named function) */
+  Type *ret;           /* result type */
+  TypeExpr *ret_annot; /* declared result type, if any */
+  VEC(Binding *) captures;
+} LambdaCtx;
+
+/* A reference to a function of the SCC group being checked: its Ref.inst
+ * is filled with the scheme's own variables once the group is generalised. */
+typedef struct GroupRef {
+  Ref *ref;
+  FnDecl *fn;
+} GroupRef;
+
+/* Generic-parameter names in scope for annotations: name -> rigid T_VAR. */
+typedef struct TypeParamEnv {
+  const char **names;
+  Type **types;
+  int n;
+  struct TypeParamEnv *parent;
+} TypeParamEnv;
+
+typedef struct FnEnv {
+  FnDecl *fn;
+  TypeParamEnv *env; /* generic parameters of the function's first clause */
+} FnEnv;
+
+typedef struct Checker {
+  Arena *a;
+  DiagContext *dc;
+  Program *prog;
+  Module *mod;
+  ModuleInfo *mi;
+  int level;
+  int next_var_id;
+  int next_binding_id;
+  int next_decl_id;
+  int depth;           /* expression/pattern recursion depth */
+  unsigned epoch;      /* Type.visit_mark of the current traversal */
+  bool type_too_large; /* an instantiation hit INSTANTIATE_LIMIT (reported once) */
+  bool type_too_large_reported;
+  bool depth_reported;
+  VEC(ScopeEntry) scope;
+  LambdaCtx *lambda;
+  TypeParamEnv *tparams;
+  FnDecl **group; /* SCC being checked (monomorphic inside) */
+  int ngroup;
+  VEC(GroupRef) group_refs;
+  Scheme **builtin_schemes; /* parsed library signatures, by BuiltinId */
+  VEC(FnEnv) fn_envs;
+} Checker;
+
+/* ------------------------------------------------------------ types.c */
+
+Type *new_var(Checker *c);
+Type *new_rigid(Checker *c, const char *name);
+
+typedef enum UnifyStatus { UNIFY_OK, UNIFY_MISMATCH, UNIFY_OCCURS, UNIFY_IFACE } UnifyStatus;
+typedef struct UnifyError {
+  UnifyStatus status;
+  Type *var, *in;   /* UNIFY_OCCURS */
+  Type *iface_type; /* UNIFY_IFACE: the type lacking ... */
+  unsigned iface;   /* ... this interface bit */
+} UnifyError;
+
+UnifyStatus unify(Checker *c, Type *a, Type *b, UnifyError *err);
+/* Requires interfaces `bits` of `t` (records them on variables). */
+UnifyStatus require_iface(Checker *c, Type *t, unsigned bits, UnifyError *err);
+
+/* Unifies `found` with `expected`; on failure reports E0001 (label `label`
+ * or `expected {A}`), E0002 or E0006 at `span`. Returns success. */
+bool expect_type(Checker *c, Type *expected, Type *found, Span span, const char *label);
+/* Like expect_type for an already-failed unification. */
+void report_unify_error(Checker *c, UnifyError *e, Type *expected, Type *found, Span span,
+                        const char *label, Span *second, const char *second_label);
+bool require_or_report(Checker *c, Type *t, unsigned bits, Span span);
+
+const char *tstr(Checker *c, Type *t); /* type_to_string in the checker arena */
+
+Scheme *generalize(Checker *c, Type *t, int level);
+Type *instantiate(Checker *c, Scheme *s, Type ***inst, int *ninst);
+/* Starts a traversal: nodes marked with the returned epoch were visited. */
+unsigned new_epoch(Checker *c);
+/* Path-compresses `t` in place (nodes already marked with `epoch` are done). */
+Type *zonk(Checker *c, Type *t, unsigned epoch);
+bool type_has_unbound(Checker *c, Type *t); /* an unquantified unbound variable inside */
+
+/* ------------------------------------------------------------ resolve.c */
+
+void module_collect_tables(Checker *c, Module *m);
+StructDecl *lookup_struct(Checker *c, const char *name);
+SumDecl *lookup_sum(Checker *c, const char *name);
+Variant *lookup_variant(Checker *c, const char *name);
+Variant *lookup_variant_in(SumDecl *s, const char *name);
+Scheme *builtin_scheme(Checker *c, int id);
+Type *resolve_type_expr(Checker *c, TypeExpr *te);
+Type *struct_type(Checker *c, StructDecl *s, Type **args);
+Type *sum_type(Checker *c, SumDecl *s, Type **args);
+/* Fresh instance of a struct/sum: its type, plus the substitution. */
+Type *instantiate_struct(Checker *c, StructDecl *s, Type ***args_out);
+Type *instantiate_sum(Checker *c, SumDecl *s, Type ***args_out);
+/* Field types of variant `v` for a scrutinee of (resolved) type `sum_t`. */
+Type **variant_field_types_for(Checker *c, Variant *v, Type *sum_t);
+int variant_arity(Variant *v);
+
+/* ------------------------------------------------------------ imports.c */
+
+void check_import(Checker *c, Item *it);
+const char *module_exports(Checker *c, Module *m);
+void report_private(Checker *c, Span at, const char *name, const char *module);
+void report_not_exported(Checker *c, Span at, const char *name, Module *m, const char *module);
+
+/* ------------------------------------------------------------ infer.c */
+
+Type *infer_expr(Checker *c, Expr *e);
+/* `hint` (may be NULL) is the type the context expects: it seeds the
+ * parameter types of a closure argument before its body is checked. */
+Type *infer_with_hint(Checker *c, Expr *e, Type *hint);
+Diagnostic *report_error(Checker *c, const char *code, Span span, const char *label,
+                         const char *msg);
+void report_arity(Checker *c, Span span, int expected, int found); /* E0003 */
+Span result_span(Expr *body); /* the expression giving a body its value */
+bool type_is_never(Type *t);
+static inline bool name_is_upper(const char *s) {
+  return s && *s >= 'A' && *s <= 'Z';
+}
+
+/* ------------------------------------------------------------ calls.c */
+
+Type *infer_name(Checker *c, Expr *e);
+Type *infer_field(Checker *c, Expr *e);
+Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg); /* pipe_arg: `x |> f(...)` */
+Type *infer_pipe(Checker *c, Expr *e);
+int struct_field_index(StructDecl *s, const char *name);
+
+/* ------------------------------------------------------------ guards.c */
+
+void check_case_guard(Checker *c, Expr *g); /* E0013 */
+void check_guard_type(Checker *c, Expr *g); /* Bool */
+
+/* ------------------------------------------------------------ scope.c */
+
+Binding *new_binding(Checker *c, const char *name, Span span, Type *t);
+void scope_push_local(Checker *c, Binding *b);
+void scope_push_fn(Checker *c, FnDecl *fn);
+ScopeEntry *scope_lookup(Checker *c, const char *name);
+
+/* ------------------------------------------------------------ functions.c */
+
+Type *infer_block_stmts(Checker *c, StmtList *stmts);
+void check_fn_decl(Checker *c, FnDecl *fn, Type *fn_type);
+/* A fresh T_FUN for `fn` from its first clause's annotations (params fresh). */
+Type *fn_signature(Checker *c, FnDecl *fn);
+void check_top_stmt(Checker *c, Stmt *s);
+
+/* ------------------------------------------------------------ patterns.c */
+
+/* Types `p` against `expected`, creating a Binding per variable (or-pattern
+ * alternatives share the first alternative's), then pushes the bindings on
+ * the scope. */
+void check_pattern(Checker *c, Pattern *p, Type *expected);
+bool pattern_is_catch_all(Pattern *p);
+
+/* ------------------------------------------------------------ exhaust.c */
+
+typedef struct PatRow {
+  Pattern **cols; /* one pattern per column */
+  bool guarded;
+} PatRow;
+
+/* Checks rows (arms/clauses) over columns of types `col_types`.
+ * Missing patterns: E0012 (error when `is_error`, else warning) at `span`
+ * on type `shown`; redundant rows: W0001 at `row_spans[i]`. */
+void check_match(Checker *c, PatRow *rows, int nrows, Type **col_types, int ncols, Type *shown,
+                 Span span, Span *row_spans, bool is_error, bool report_redundant);
+
+/* ------------------------------------------------------------ finalize.c */
+
+void finalize_fn(Checker *c, FnDecl *fn);
+void finalize_stmt(Checker *c, Stmt *s);
+
+/* ------------------------------------------------------------ callgraph.c */
+
+/* comp[i]: strongly connected component of fns[i], numbered dependencies
+ * first; returns the number of components. */
+int callgraph_components(Checker *c, FnDecl **fns, int n, int *comp);
+
+/* ------------------------------------------------------------ check.c */
+
+bool enter_depth(Checker *c, Span span);
+/* E0022, E0024, W0002 for the clauses of one function. */
+void check_clause_rules(Checker *c, FnDecl *fn);
+void leave_depth(Checker *c);
+Diagnostic *report_unsupported(Checker *c, Span span, const char *what);
+
+#endif

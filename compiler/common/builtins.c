@@ -1,0 +1,48 @@
+/* builtins.c — see builtins.h. */
+#include "builtins.h"
+
+#include <ctype.h>
+#include <string.h>
+
+const BuiltinInfo builtin_table[BI__COUNT] = {
+#define BUILTIN(id, mod, name, sig) [BI_##id] = {mod, name, sig},
+#include "builtins.def"
+#undef BUILTIN
+};
+
+int builtin_lookup(const char *module, const char *name) {
+  for (int i = 0; i < BI__COUNT; i++)
+    if (strcmp(builtin_table[i].module, module) == 0 && strcmp(builtin_table[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+static const char *const flat_namespaces[] = {"String", "IO",    "Env",   "File",  "List", "Map",
+                                              "Set",    "Tuple", "Range", "Queue", "JSON"};
+
+int builtin_lookup_flat(const char *flat_name) {
+  const char *us = strchr(flat_name, '_');
+  if (!us) return -1;
+  size_t plen = (size_t)(us - flat_name);
+  for (size_t k = 0; k < sizeof flat_namespaces / sizeof *flat_namespaces; k++) {
+    const char *ns = flat_namespaces[k];
+    if (strlen(ns) != plen) continue;
+    int match = 1;
+    for (size_t j = 0; j < plen; j++)
+      if (tolower((unsigned char)ns[j]) != flat_name[j]) match = 0;
+    if (match) return builtin_lookup(ns, us + 1);
+  }
+  return -1;
+}
+
+static const char *const namespaces[] = {
+    "String", "IO",   "Env",     "File",    "List",       "Map",     "Set",  "Tuple",
+    "Range",  "Queue", "Math",   "Int",     "Float",      "JSON",    "Json", "Timer",
+    "Job",    "Process", "Supervisor", "HTTP", "Request", "Response", "Sqlite", "Pg",
+    "Pool",   "Ws",   "Node",    "Global"};
+
+int builtin_is_namespace(const char *name) {
+  for (size_t k = 0; k < sizeof namespaces / sizeof *namespaces; k++)
+    if (strcmp(namespaces[k], name) == 0) return 1;
+  return 0;
+}

@@ -1,0 +1,155 @@
+/* lower.h — lowering of the checked syntax tree to the IR.
+ *
+ * Contract: lower_program() turns a checked Program (all checker
+ * annotations of ast.h filled, no errors) into an IrModule: one IR function
+ * per *instance* of each Snow function reachable from `main`, plus closure
+ * code, function-value wrappers and per-type helpers (Display, Debug,
+ * equality, ordering, hash). It reports constructs it cannot lower through
+ * `dc` (`error: ...`) and returns NULL in that case. The self-tail-call pass
+ * (passes.h) runs afterwards.
+ *
+ * The rest of this header is private to the lower_*.c files, one
+ * responsibility each:
+ *   lower.c          entry point, the instance worklist, function bodies
+ *   lower_mono.c     monomorphisation: substitution environments, type keys
+ *                    and names, pointer-ness of types, instance lookup
+ *   lower_expr.c     expressions and statements (incl. `?` desugaring)
+ *   lower_match.c    patterns: `case`, multi-clause functions/closures, `let`
+ *   lower_closure.c  closure conversion and functions/constructors as values
+ *   lower_builtins.c library functions of builtins.def to runtime calls
+ *   lower_helpers.c  per-type Display/Debug/eq/cmp/hash helper functions
+ *   lower_tailcall.c self tail calls as loops (an IR pass, passes.h) */
+#ifndef SNOW_LOWER_H
+#define SNOW_LOWER_H
+
+#include "../check/types.h"
+#include "../codegen/rt_decls.h"
+#include "../common/program.h"
+#include "../diag/diag.h"
+#include "ir.h"
+
+IrModule *lower_program(Arena *a, DiagContext *dc, Program *p);
+
+/* ------------------------------------------------------------ private */
+
+/* Maps quantified type variables (T_VAR cells, by identity) to concrete types. */
+typedef struct MonoEnv {
+  Type **vars;
+  Type **types;
+  int n;
+} MonoEnv;
+
+typedef struct Instance {
+  FnDecl *fn;
+  const char *key;
+  MonoEnv env;
+  IrFunc *ir;
+  bool lowered;
+} Instance;
+
+typedef enum ShowMode { SHOW_DISPLAY, SHOW_DEBUG } ShowMode;
+typedef enum HelperKind {
+  HELPER_DISPLAY,
+  HELPER_DEBUG,
+  HELPER_EQ,
+  HELPER_CMP,
+  HELPER_HASH
+} HelperKind;
+
+typedef struct Cached {
+  const char *key;
+  IrFunc *fn;
+} Cached;
+
+typedef struct Lower {
+  Arena *a;
+  DiagContext *dc;
+  Program *prog;
+  IrModule *m;
+  VEC(Instance *) instances;
+  VEC(Cached) cache; /* helpers and wrappers by key */
+  int errors;
+  int counter; /* for unique lambda names */
+} Lower;
+
+/* A local variable bound to a slot of the function being built. */
+typedef struct LocalSlot {
+  Binding *b;
+  int slot;
+} LocalSlot;
+
+/* State while lowering one IR function. */
+typedef struct FnCtx {
+  Lower *L;
+  IrFunc *f;
+  MonoEnv env;
+  const SourceFile *file;
+  VEC(LocalSlot) locals;
+} FnCtx;
+
+/* lower.c */
+Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst);
+void lower_error(FnCtx *c, Span at, const char *what);
+int lower_line(FnCtx *c, Span at);
+int fnctx_slot_of(FnCtx *c, Binding *b); /* -1 if unknown */
+int fnctx_bind(FnCtx *c, Binding *b);    /* fresh slot for b */
+FnCtx fnctx_new(Lower *L, IrFunc *f, MonoEnv env, const SourceFile *file);
+const SourceFile *fn_file(FnDecl *fn);
+
+/* lower_mono.c */
+Type *mono_type(Lower *L, const MonoEnv *env, Type *t); /* concrete; undetermined -> () */
+MonoEnv mono_env_extend(Lower *L, const MonoEnv *env, Type **vars, Type **with, int n);
+const char *type_key(Lower *L, Type *t); /* readable, unique per type */
+bool type_is_ptr(Type *t);               /* word may hold a heap pointer */
+uint64_t ptrmap_of(Type **types, int n);
+Type **struct_field_types(Lower *L, Type *struct_type, int *n);
+Type **variant_field_types(Lower *L, Type *sum_type, Variant *v, int *n);
+/* The variant index of the sum value `v` of type `sum` (IR_TAG of the
+ * right kind for the type's mix of nullary and non-nullary variants). */
+IrNode *lower_tag(Lower *L, Type *sum, IrNode *v);
+IrFunc *lower_cache_get(Lower *L, const char *key);
+void lower_cache_put(Lower *L, const char *key, IrFunc *fn);
+static inline Type *ctx_type(FnCtx *c, Type *t) {
+  return mono_type(c->L, &c->env, t);
+}
+
+/* lower_expr.c */
+IrNode *lower_expr(FnCtx *c, Expr *e);
+IrNode *lower_block_stmts(FnCtx *c, Stmt **stmts, int n);
+
+/* lower_match.c */
+typedef struct MatchRow {
+  Pattern **pats; /* one per column */
+  Expr *guard;    /* may be NULL */
+  Expr *body;
+} MatchRow;
+/* Tries the rows in order over the values in `cols` (slots); the first row
+ * whose patterns match and whose guard holds gives the result. When no row
+ * matches: a `non-exhaustive match` panic at `line`. */
+IrNode *lower_match(FnCtx *c, int *cols, Type **col_types, int ncols, MatchRow *rows, int nrows,
+                    int line);
+/* Binds the variables of an irrefutable pattern to parts of `slot`. */
+IrNode *lower_let_pattern(FnCtx *c, Pattern *p, int slot);
+/* Body of a function or closure from its clauses, parameters in slots 0..n-1. */
+IrNode *lower_clauses(FnCtx *c, MatchRow *rows, int nrows, int nparams, Type **param_types,
+                      int line);
+
+/* lower_closure.c */
+IrNode *lower_closure_expr(FnCtx *c, Expr *e);
+IrNode *lower_fn_value(FnCtx *c, Instance *inst, int line);
+IrNode *lower_ctor_value(FnCtx *c, Variant *v, Type *fun_type, int line);
+IrNode *lower_builtin_value(FnCtx *c, int builtin, Type *fun_type, int line);
+IrNode *lower_ctor_apply(FnCtx *c, Variant *v, Type *result_type, IrNode **args, int nargs);
+
+/* lower_builtins.c: `args` already lowered, `types` their concrete types. */
+IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                           Type *result, int line);
+
+/* lower_helpers.c */
+IrNode *lower_show(FnCtx *c, ShowMode mode, Type *t, IrNode *v);
+IrNode *lower_eq(FnCtx *c, Type *t, IrNode *a, IrNode *b);
+IrNode *lower_cmp(FnCtx *c, Type *t, IrNode *a, IrNode *b); /* <0, 0, >0 */
+IrNode *lower_hash(FnCtx *c, Type *t, IrNode *v);
+IrFunc *helper_fn(Lower *L, HelperKind kind, Type *t);
+
+#endif

@@ -1,0 +1,93 @@
+#!/bin/sh
+# run_all.sh — the whole test suite (`make test`):
+#   1. build (make) and the unit tests build/unit/* (each prints `N passed, N failed`);
+#      the front end's unit test also round-trips every .snow file of the repo;
+#   2. the e2e + compile-fail suite against build/, and the command-line checks
+#      (tests/driver_cli.sh);
+#   3. the memory check (GC stress program under /usr/bin/time -v, max RSS < 100 MB);
+#   4. the same e2e suite against an ASan+UBSan build in build-asan/ (leak
+#      detection on for the compiler).
+# The last line is the grand total `N passed, N failed`; exit status nonzero on
+# any failure.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+JOBS=${SNOW_JOBS:-2}
+total_pass=0
+total_fail=0
+
+# Adds the counts of a `N passed, N failed` line found last in file $1.
+tally() {
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
+  if [ -z "$line" ]; then
+    echo "FAIL: $2 printed no summary line"
+    total_fail=$((total_fail + 1))
+    return
+  fi
+  p=$(echo "$line" | cut -d' ' -f1)
+  f=$(echo "$line" | cut -d' ' -f3)
+  total_pass=$((total_pass + p))
+  total_fail=$((total_fail + f))
+  if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL: $2 exited with status $3"
+    total_fail=$((total_fail + 1))
+  fi
+}
+
+LOG=$(mktemp -d "${TMPDIR:-/tmp}/snow-test.XXXXXX")
+trap 'rm -rf "$LOG"' EXIT INT TERM
+
+echo "== build"
+if ! make -j"$JOBS" all >"$LOG/make.log" 2>&1; then
+  tail -30 "$LOG/make.log"
+  echo "FAIL: make"
+  total_fail=$((total_fail + 1))
+fi
+
+echo "== unit tests"
+make -j"$JOBS" -k unit >"$LOG/unit-make.log" 2>&1 || { tail -20 "$LOG/unit-make.log"; echo "FAIL: building unit tests"; total_fail=$((total_fail + 1)); }
+for t in build/unit/*; do
+  [ -x "$t" ] || continue
+  timeout 300 "$t" >"$LOG/unit.out" 2>&1
+  st=$?
+  grep -E '^FAIL|failed' "$LOG/unit.out" | grep -v ' 0 failed$' | head -20
+  echo "$(basename "$t"): $(tail -1 "$LOG/unit.out")"
+  tally "$LOG/unit.out" "$t" $st
+done
+
+echo "== end-to-end (build/)"
+sh tests/run_e2e.sh build >"$LOG/e2e.out" 2>&1
+st=$?
+cat "$LOG/e2e.out"
+tally "$LOG/e2e.out" "run_e2e.sh build" $st
+
+echo "== command line and project checks"
+sh tests/driver_cli.sh build >"$LOG/cli.out" 2>&1
+st=$?
+cat "$LOG/cli.out"
+tally "$LOG/cli.out" "driver_cli.sh" $st
+
+echo "== memory check"
+sh tests/memory_check.sh build >"$LOG/mem.out" 2>&1
+st=$?
+cat "$LOG/mem.out"
+tally "$LOG/mem.out" "memory_check.sh" $st
+
+echo "== end-to-end (build-asan/, AddressSanitizer + UndefinedBehaviorSanitizer)"
+if make -j"$JOBS" BUILD=build-asan SAN='-fsanitize=address,undefined -fno-sanitize-recover=undefined' OPT=-O1 all \
+  >"$LOG/make-asan.log" 2>&1; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99:allocator_may_return_null=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99 \
+    SNOW_E2E_ASAN=1 sh tests/run_e2e.sh build-asan >"$LOG/e2e-asan.out" 2>&1
+  st=$?
+  cat "$LOG/e2e-asan.out"
+  tally "$LOG/e2e-asan.out" "run_e2e.sh build-asan" $st
+else
+  tail -30 "$LOG/make-asan.log"
+  echo "FAIL: make (ASan build)"
+  total_fail=$((total_fail + 1))
+fi
+
+echo "== total"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -5,7 +5,8 @@
 #   make test     install missing system packages, build, run the whole suite
 #                 (unit tests, end-to-end tests, then the same e2e suite against an
 #                 AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/)
-#   make fuzz     libFuzzer over lexer + parser + checker (bounded time; not in `make test`)
+#   make fuzz     libFuzzer over lexer + parser + checker + IR lowering (bounded time; not in `make test`)
+#   make bench    compute benchmarks side by side with C, Go and Erlang (bench/README.md)
 
 LLVM_CONFIG ?= /usr/lib/llvm-19/bin/llvm-config
 CC := cc
@@ -20,8 +21,10 @@ LLVM_LIBS := $(shell $(LLVM_CONFIG) --ldflags --libs 2>/dev/null) -Wl,-rpath,$(s
 
 COMPILER_SRCS := $(shell find compiler -name '*.c' | sort)
 RUNTIME_SRCS := $(shell find runtime -name '*.c' | sort)
+# Assembly (context switches); each file assembles to nothing on other architectures.
+RUNTIME_ASM := $(shell find runtime -name '*.S' | sort)
 COMPILER_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMPILER_SRCS))
-RUNTIME_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RUNTIME_SRCS))
+RUNTIME_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RUNTIME_SRCS)) $(patsubst %.S,$(BUILD)/obj/%.o,$(RUNTIME_ASM))
 # Objects of the compiler without its main(), for unit tests and the fuzzer.
 COMPILER_LIB_OBJS := $(filter-out $(BUILD)/obj/compiler/driver/main.o,$(COMPILER_OBJS))
 
@@ -32,7 +35,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 # build must link its programs with the sanitizer runtimes).
 LINK_EXTRA := $(SAN)
 
-.PHONY: all deps demo test unit e2e asan fuzz clean format
+.PHONY: all deps demo test unit e2e asan fuzz clean format bench
 all: $(BUILD)/snowc $(BUILD)/libsnowrt.a
 
 deps:
@@ -43,6 +46,10 @@ $(BUILD)/obj/compiler/%.o: compiler/%.c
 	$(CC) $(BASE_CFLAGS) $(LLVM_CFLAGS) -DSNOW_LINK_EXTRA='"$(LINK_EXTRA)"' -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Iruntime/include -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/runtime/%.o: runtime/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -Iruntime/include -MMD -MP -c $< -o $@
 
@@ -67,6 +74,11 @@ test: deps
 
 fuzz: deps
 	@sh tests/fuzz/run_fuzz.sh
+
+# Compute benchmarks against the C/Go/Erlang peers (bench/README.md);
+# FIB_N, TREES_N, BENCH_RUNS override the sizes and the number of runs.
+bench: all
+	@bash bench/run.sh
 
 format:
 	clang-format -i $$(find compiler runtime tests -name '*.[ch]')

@@ -191,6 +191,44 @@ has err '{"code":"C0001","severity":"error","message":"Compilation failed due to
 expect 1 "NO_COLOR" -- env NO_COLOR=1 "$SNOWC" build typeerr
 if grep -q "$(printf '\033')" err; then bad "colour codes with NO_COLOR"; else ok; fi
 
+project warnjson 'fn f(x) do
+  case x do
+    _ -> "any"
+    1 -> "one"
+  end
+end
+
+fn main() do
+  let n :: Int = 2.5
+  println(f(n))
+end'
+expect 1 "json error with fix" -- "$SNOWC" build warnjson --json
+has err '"code":"E0001"' "json E0001"
+has err '"fix":"use Int conversion"' "json fix text"
+has err '"label":"expected Int from annotation"' "json label"
+has err '"code":"W0001","severity":"warning"' "json warning severity"
+if grep -q '"code":"W0001"' err && grep -q '"code":"E0001"' err; then
+  w=$(grep -n '"code":"W0001"' err | cut -d: -f1)
+  e=$(grep -n '"code":"E0001"' err | cut -d: -f1)
+  [ "$e" -lt "$w" ] && ok || bad "errors of a module before its warnings"
+fi
+project warnonly 'fn f(x) do
+  case x do
+    _ -> "any"
+    1 -> "one"
+  end
+end
+
+fn main() do
+  println(f(1))
+end'
+expect 0 "warnings do not fail the build" -- "$SNOWC" build warnonly --no-color
+has err "[W0001] Warning: redundant match arm (arm 2)" "W0001 header"
+has err "  Compiled: warnonly/warnonly" "Compiled after warnings"
+expect 0 "json warnings" -- "$SNOWC" build warnonly --json
+has err '"severity":"warning"' "json warning"
+has err "  Compiled: warnonly/warnonly" "plain Compiled line in json mode"
+
 project parseerr 'import Zed
 fn main() do
   let x = 1 +
@@ -208,8 +246,35 @@ expect 1 "parse error json" -- "$SNOWC" build parseerr --json
 has err '"code":"P0001"' "json P0001"
 has err '"message":"Parse error: ' "json parse message"
 
+expect 0 "explicit host triple" -- "$SNOWC" build shop --target x86_64-unknown-linux-gnu
+if [ "$(uname -m)" = x86_64 ]; then
+  # a foreign triple: the IR is written before linking, which the host cc cannot do
+  expect 1 "foreign target" -- "$SNOWC" build shop --target aarch64-unknown-linux-gnu --emit-llvm -o "$W/shop/arm"
+  has "$W/shop/arm.ll" "aarch64-unknown-linux-gnu" "foreign triple in the IR"
+  has err "  LLVM IR: $W/shop/arm.ll" "IR line before the link failure"
+  has err "error: Linking failed:" "link failure reported"
+fi
 expect 1 "bad target" -- "$SNOWC" build shop --target not-a-real-triple
 has err "error: Invalid target triple 'not-a-real-triple'" "invalid triple"
+
+# ---------------------------------------------------------------- build time
+# tooling.md §1.4.9: a few hundred lines at --opt-level 0 should build well under
+# 5 s. Generated: 100 functions calling each other plus main (about 400 lines);
+# the limit here is generous (15 s) so that a loaded machine does not fail it.
+mkdir -p big
+awk 'BEGIN {
+  for (i = 0; i < 100; i++) {
+    printf "fn f%d(x :: Int) -> Int do\n", i
+    if (i == 0) printf "  x + 1\n"; else printf "  let y = f%d(x) * 2\n  if y > 1000000 do y %% 1000 else y + %d end\n", i - 1, i
+    printf "end\n"
+  }
+  printf "fn main() do\n  println(\"${f99(1)}\")\nend\n"
+}' >big/main.snow
+start=$(date +%s)
+expect 0 "build ~400 lines" -- "$SNOWC" build big
+end=$(date +%s)
+[ $((end - start)) -le 15 ] && ok || bad "building ~400 lines took $((end - start)) s"
+[ -x big/big ] && [ "$(./big/big)" = 802715 ] && ok || bad "big program output (f99(1) = 802715)"
 
 # ---------------------------------------------------------------- run
 project runner 'fn main() do
@@ -246,6 +311,11 @@ EOF
 expect 1 "run FILE.snow type error" -- "$SNOWC" run --no-color broken.snow
 has err "broken.snow:2:11" "single-file diagnostics name the file"
 expect 2 "run usage error" -- "$SNOWC" run --opt-level x single.snow
+
+# the example of the README builds and runs (output kept out of the repository)
+expect 0 "examples/hello" -- "$SNOWC" run "$ROOT/examples/hello" -o "$W/hello_example"
+[ "$(head -1 out)" = "Hello from Snow!" ] && ok || bad "examples/hello output"
+has out "counted to 1000000" "examples/hello tail call"
 
 # a program killed by a signal: 128 + signal number (here the shell's own kill)
 project sleeper 'fn spin(n) = spin(n + 1)

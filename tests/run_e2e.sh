@@ -2,7 +2,8 @@
 # run_e2e.sh BUILD_DIR — end-to-end and compile-fail suite against BUILD_DIR/snowc.
 #
 # Cases:
-#   tests/e2e/**/NAME.snow      single-file program: built as a one-file project,
+#   tests/e2e/**/NAME.snow      single-file program (or NAME.gen, a shell script
+#                               writing it to stdout): built as a one-file project,
 #                               run; stdout must equal NAME.out exactly, exit status
 #                               NAME.exit (default 0), stderr must contain NAME.err
 #                               (if present); NAME.stdin is fed to stdin (else
@@ -20,7 +21,8 @@
 # Programs are built from inside their scratch directory so diagnostics and panic
 # locations name `main.snow`. Any sanitizer report fails the case.
 # SNOW_E2E_DIR=DIR runs the e2e cases of DIR instead (e.g. tests/pending) and
-# skips compile_fail; SNOW_E2E_JOBS sets the parallelism (default 2).
+# skips compile_fail; SNOW_E2E_JOBS sets the parallelism (default 2);
+# SNOW_E2E_FLAGS adds build options for the e2e programs (e.g. "--opt-level 2").
 # Prints one line per failure (with a short diff) and finally `N passed, N failed`.
 set -u
 
@@ -44,8 +46,11 @@ if [ "${1:-}" = "--case" ]; then
   tmo=10
   case $kind in
     file)
-      base=${src%.snow}
-      cp "$ROOT/$src" "$work/main.snow"
+      base=${src%.*}
+      case $src in
+        *.gen) (cd "$ROOT" && sh "$ROOT/$src") >"$work/main.snow" || fail "generator failed" ;;
+        *) cp "$ROOT/$src" "$work/main.snow" ;;
+      esac
       exp_out="$ROOT/$base.out" exp_exit="$ROOT/$base.exit" exp_err="$ROOT/$base.err" stdin="$ROOT/$base.stdin"
       [ -f "$ROOT/$base.timeout" ] && tmo=$(cat "$ROOT/$base.timeout")
       exp_warn="$ROOT/$base.warn"
@@ -84,7 +89,7 @@ $(head -c 1500 "$work/build.err")"
       exit 0
       ;;
   esac
-  (cd "$work" && timeout 60 "$snowc" build --no-color -o prog) >"$work/build.out" 2>"$work/build.err"
+  (cd "$work" && timeout 60 "$snowc" build --no-color ${SNOW_E2E_FLAGS:-} -o prog) >"$work/build.out" 2>"$work/build.err"
   st=$?
   rep=$(sanitizer_report "$work/build.err")
   [ -n "$rep" ] && fail "sanitizer report in the compiler" "$rep"
@@ -141,7 +146,7 @@ FAIL_DIR=tests/compile_fail
   find "$E2E_DIR" -name expected.out | sort | while read -r f; do
     printf 'proj %s\n' "$(dirname "$f")"
   done
-  find "$E2E_DIR" -name '*.snow' | sort | while read -r f; do
+  find "$E2E_DIR" \( -name '*.snow' -o -name '*.gen' \) | sort | while read -r f; do
     d=$(dirname "$f")
     inproj=0
     while [ "$d" != "$E2E_DIR" ] && [ "$d" != . ]; do
@@ -149,7 +154,7 @@ FAIL_DIR=tests/compile_fail
       d=$(dirname "$d")
     done
     [ $inproj = 1 ] && continue
-    if [ "${SNOW_E2E_ASAN:-0}" = 1 ] && [ -f "${f%.snow}.noasan" ]; then continue; fi
+    if [ "${SNOW_E2E_ASAN:-0}" = 1 ] && [ -f "${f%.*}.noasan" ]; then continue; fi
     printf 'file %s\n' "$f"
   done
   [ -n "$FAIL_DIR" ] && find "$FAIL_DIR" \( -name '*.snow' -o -name '*.gen' \) | sort | while read -r f; do

@@ -153,8 +153,7 @@ static void check_group(Checker *c, FnDecl **fns, int n) {
     check_fn_decl(c, fns[i], fns[i]->type);
   }
   c->level = 0;
-  for (int i = 0; i < n; i++)
-    fns[i]->scheme = generalize(c, fns[i]->type, 0);
+  generalize_group(c, fns, n, 0);
   for (int i = 0; i < c->group_refs.len; i++) {
     GroupRef *g = &c->group_refs.items[i];
     if (g->ref->ninst == 0 && g->fn->scheme) {

@@ -31,7 +31,7 @@
 #include "check.h"
 #include "types.h"
 
-#define CHECK_MAX_DEPTH 2000
+#define CHECK_MAX_DEPTH 4000
 #define TYPE_MAX_DEPTH 4000
 #define INSTANTIATE_LIMIT 200000 /* nodes copied by one instantiation */
 
@@ -178,6 +178,7 @@ bool require_or_report(Checker *c, Type *t, unsigned bits, Span span);
 const char *tstr(Checker *c, Type *t); /* type_to_string in the checker arena */
 
 Scheme *generalize(Checker *c, Type *t, int level);
+void generalize_group(Checker *c, FnDecl **fns, int n, int level);
 Type *instantiate(Checker *c, Scheme *s, Type ***inst, int *ninst);
 /* Starts a traversal: nodes marked with the returned epoch were visited. */
 unsigned new_epoch(Checker *c);

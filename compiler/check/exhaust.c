@@ -220,16 +220,25 @@ static Row *default_rows(Ex *x, Row *rows, int n, int ncols, int *nout) {
 static bool fits(Type *t, Ctor k) {
   if (!t || t->kind == T_VAR || t->kind == T_NEVER) return true;
   switch (k.kind) {
-  case CK_BOOL: return t->kind == T_BOOL;
-  case CK_UNIT: return t->kind == T_UNIT;
-  case CK_TUPLE: return t->kind == T_TUPLE && t->nargs == k.arity;
-  case CK_VARIANT: return t->kind == T_CON && t->sum_decl && t->sum_decl == k.variant->owner;
+  case CK_BOOL:
+    return t->kind == T_BOOL;
+  case CK_UNIT:
+    return t->kind == T_UNIT;
+  case CK_TUPLE:
+    return t->kind == T_TUPLE && t->nargs == k.arity;
+  case CK_VARIANT:
+    return t->kind == T_CON && t->sum_decl && t->sum_decl == k.variant->owner;
   case CK_CONS:
-  case CK_NIL: return t->kind == T_CON && t->con == TC_LIST;
-  case CK_INT: return t->kind == T_INT;
-  case CK_FLOAT: return t->kind == T_FLOAT;
-  case CK_STRING: return t->kind == T_STRING;
-  default: return true;
+  case CK_NIL:
+    return t->kind == T_CON && t->con == TC_LIST;
+  case CK_INT:
+    return t->kind == T_INT;
+  case CK_FLOAT:
+    return t->kind == T_FLOAT;
+  case CK_STRING:
+    return t->kind == T_STRING;
+  default:
+    return true;
   }
 }
 

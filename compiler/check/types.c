@@ -456,7 +456,10 @@ static UnifyStatus require_rec(Checker *c, Type *t, unsigned bits, UnifyError *e
   t = type_resolve(t);
   if (!bits || !t) return UNIFY_OK;
   if (t->kind == T_VAR) {
-    if (t->is_generic_param || t->quantified) {
+    /* A declared generic parameter collects its requirements like any
+     * variable (checked where the function is instantiated): `where`
+     * clauses are not supported yet, so this is the lenient reading. */
+    if (t->quantified) {
       err->status = UNIFY_IFACE;
       err->iface_type = t;
       err->iface = bits & -bits;
@@ -590,12 +593,13 @@ static const char *mismatch_help(Type *expected, Type *found) {
   expected = type_resolve(expected);
   found = type_resolve(found);
   if (!expected || !found) return NULL;
-  if (expected->kind == T_CON && expected->con == TC_OPTION &&
-      !(found->kind == T_CON && found->con == TC_OPTION))
-    return "wrap in Some(...)";
-  if (expected->kind == T_CON && expected->con == TC_RESULT &&
-      !(found->kind == T_CON && found->con == TC_RESULT))
-    return "wrap in Ok(...)";
+  /* expected Option<B> / Result<B, _> and found B (or B still open) */
+  if (expected->kind == T_CON && (expected->con == TC_OPTION || expected->con == TC_RESULT) &&
+      expected->nargs > 0 && !(found->kind == T_CON && found->con == expected->con)) {
+    Type *inner = type_resolve(expected->args[0]);
+    if (inner && (inner->kind == T_VAR || type_equal(inner, found)))
+      return expected->con == TC_OPTION ? "wrap in Some(...)" : "wrap in Ok(...)";
+  }
   if (expected->kind == T_INT && found->kind == T_FLOAT) return "use Int conversion";
   if (expected->kind == T_FLOAT && found->kind == T_INT) return "use Float conversion";
   if (expected->kind == T_STRING && (found->kind == T_INT || found->kind == T_FLOAT))
@@ -686,16 +690,35 @@ static void collect_gen(Checker *c, Type *t, int level, TypeVec *out, unsigned e
   if (t->kind == T_FUN) collect_gen(c, t->ret, level, out, epoch, depth + 1);
 }
 
-Scheme *generalize(Checker *c, Type *t, int level) {
+static Scheme *collect_scheme(Checker *c, Type *t, int level) {
   TypeVec vars = {0};
   collect_gen(c, t, level, &vars, new_epoch(c), 0);
   Scheme *s = ARENA_NEW(c->a, Scheme);
   s->type = t;
   s->vars = vars.items;
   s->nvars = vars.len;
-  for (int i = 0; i < vars.len; i++)
-    vars.items[i]->quantified = true;
   return s;
+}
+
+static void mark_quantified(Scheme *s) {
+  for (int i = 0; i < s->nvars; i++)
+    s->vars[i]->quantified = true;
+}
+
+Scheme *generalize(Checker *c, Type *t, int level) {
+  Scheme *s = collect_scheme(c, t, level);
+  mark_quantified(s);
+  return s;
+}
+
+/* Members of one recursive group share type variables (q calls part with its
+ * own `a`), so every member's scheme must list the shared variables: collect
+ * all schemes before marking any variable quantified. */
+void generalize_group(Checker *c, FnDecl **fns, int n, int level) {
+  for (int i = 0; i < n; i++)
+    fns[i]->scheme = collect_scheme(c, fns[i]->type, level);
+  for (int i = 0; i < n; i++)
+    mark_quantified(fns[i]->scheme);
 }
 
 Type *instantiate(Checker *c, Scheme *s, Type ***inst, int *ninst) {

@@ -37,8 +37,8 @@ typedef struct Emitter {
   LLVMValueRef *slots;
   LLVMValueRef env;
   LLVMValueRef file_str; /* C string of fn->file */
-  LoopTarget loops[64];
-  int nloops;
+  LoopTarget *loops;     /* enclosing IR_LOOPs, innermost last */
+  int nloops, caploops;
   /* string constants, deduplicated by content */
   struct StrConst {
     const char *s;
@@ -433,8 +433,11 @@ static LLVMValueRef emit_loop(Emitter *e, const IrNode *n) {
   LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "loop");
   LLVMBuildBr(e->b, head);
   LLVMPositionBuilderAtEnd(e->b, head);
-  if (e->nloops < (int)(sizeof e->loops / sizeof e->loops[0])) e->loops[e->nloops].head = head;
-  e->nloops++;
+  if (e->nloops == e->caploops) {
+    e->caploops = e->caploops ? 2 * e->caploops : 4;
+    e->loops = realloc(e->loops, sizeof(*e->loops) * (size_t)e->caploops);
+  }
+  e->loops[e->nloops++].head = head;
   LLVMValueRef v = emit(e, n->kids[0]);
   e->nloops--;
   return v;
@@ -540,7 +543,7 @@ static LLVMValueRef emit(Emitter *e, const IrNode *n) {
   case IR_LOOP:
     return emit_loop(e, n);
   case IR_CONTINUE:
-    if (e->nloops > 0 && e->nloops <= (int)(sizeof e->loops / sizeof e->loops[0])) {
+    if (e->nloops > 0) {
       emit_reduction_point(e);
       LLVMBuildBr(e->b, e->loops[e->nloops - 1].head);
       start_dead_block(e);
@@ -709,5 +712,6 @@ LLVMModuleRef llvm_emit_module(LLVMContextRef ctx, const IrModule *m, const char
   free(e.strs);
   free(e.files);
   free(e.clos);
+  free(e.loops);
   return e.mod;
 }

@@ -70,9 +70,9 @@ Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   int nvars = fn->scheme ? fn->scheme->nvars : 0;
   if (ninst > nvars) ninst = nvars;
   const char *key = instance_name(L, fn, inst, ninst);
-  for (int i = 0; i < L->instances.len; i++)
-    if (L->instances.items[i]->fn == fn && strcmp(L->instances.items[i]->key, key) == 0)
-      return L->instances.items[i];
+  const char *map_key = arena_printf(L->a, "%p %s", (void *)fn, key);
+  Instance *known = strmap_get(&L->instance_by_key, map_key);
+  if (known) return known;
   Instance *in = ARENA_NEW(L->a, Instance);
   in->fn = fn;
   in->key = key;
@@ -82,6 +82,7 @@ Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   in->ir->file = fn_file(fn) ? fn_file(fn)->path : NULL;
   in->ir->sig = type_key(L, mono_type(L, &in->env, fn->type));
   VEC_PUSH(L->a, L->instances, in);
+  strmap_put(L->a, &L->instance_by_key, map_key, in);
   return in;
 }
 

@@ -11,10 +11,13 @@
  * The rest of this header is private to the lower_*.c files, one
  * responsibility each:
  *   lower.c          entry point, the instance worklist, function bodies
- *   lower_mono.c     monomorphisation: substitution environments, type keys
- *                    and names, pointer-ness of types, instance lookup
+ *   lower_mono.c     monomorphisation support: substitution environments,
+ *                    type keys and names, pointer-ness of types, field types
+ *                    of generic types, variant tags, the maps of instances
+ *                    and generated functions
  *   lower_expr.c     expressions and statements (incl. `?` desugaring)
- *   lower_match.c    patterns: `case`, multi-clause functions/closures, `let`
+ *   lower_match.c    patterns as decision trees: `case`, multi-clause
+ *                    functions/closures; irrefutable `let` patterns
  *   lower_closure.c  closure conversion and functions/constructors as values
  *   lower_builtins.c library functions of builtins.def to runtime calls
  *   lower_helpers.c  per-type Display/Debug/eq/cmp/hash helper functions
@@ -56,18 +59,24 @@ typedef enum HelperKind {
   HELPER_HASH
 } HelperKind;
 
-typedef struct Cached {
+/* String-keyed hash map (open addressing, arena-backed). */
+typedef struct StrMapEntry {
   const char *key;
-  IrFunc *fn;
-} Cached;
+  void *value;
+} StrMapEntry;
+typedef struct StrMap {
+  StrMapEntry *slots;
+  int cap, count;
+} StrMap;
 
 typedef struct Lower {
   Arena *a;
   DiagContext *dc;
   Program *prog;
   IrModule *m;
-  VEC(Instance *) instances;
-  VEC(Cached) cache; /* helpers and wrappers by key */
+  VEC(Instance *) instances; /* the worklist, in creation order */
+  StrMap instance_by_key;
+  StrMap cache; /* helpers and wrappers by key */
   int errors;
   int counter; /* for unique lambda names */
 } Lower;
@@ -107,6 +116,8 @@ Type **variant_field_types(Lower *L, Type *sum_type, Variant *v, int *n);
 /* The variant index of the sum value `v` of type `sum` (IR_TAG of the
  * right kind for the type's mix of nullary and non-nullary variants). */
 IrNode *lower_tag(Lower *L, Type *sum, IrNode *v);
+void *strmap_get(const StrMap *m, const char *key);
+void strmap_put(Arena *a, StrMap *m, const char *key, void *value);
 IrFunc *lower_cache_get(Lower *L, const char *key);
 void lower_cache_put(Lower *L, const char *key, IrFunc *fn);
 static inline Type *ctx_type(FnCtx *c, Type *t) {
@@ -146,6 +157,17 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
                            Type *result, int line);
 
 /* lower_helpers.c */
+/* Per-area lowering of library calls, tried in turn by lower_builtin_call for
+ * the ids it does not handle itself: each returns NULL for ids outside its
+ * area, else the lowered call, and sets *want to the expected argument count.
+ * collections: Map, Set, Range, Queue, Tuple; text: String, Int, Float, Math,
+ * IO, Env, File; json: JSON and Json. */
+IrNode *lower_builtin_collections(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                                  Type *result, int *want);
+IrNode *lower_builtin_text(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                           Type *result, int *want);
+IrNode *lower_builtin_json(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                           Type *result, int *want);
 IrNode *lower_show(FnCtx *c, ShowMode mode, Type *t, IrNode *v);
 IrNode *lower_eq(FnCtx *c, Type *t, IrNode *a, IrNode *b);
 IrNode *lower_cmp(FnCtx *c, Type *t, IrNode *a, IrNode *b); /* <0, 0, >0 */

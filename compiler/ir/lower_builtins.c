@@ -204,6 +204,10 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
     if (x) r = ir_un(a, IU_FTOI, x);
     break;
   default:
+    /* the library areas lower their own functions (lower.h) */
+    r = lower_builtin_collections(c, builtin, args, types, nargs, result, &want);
+    if (!r) r = lower_builtin_text(c, builtin, args, types, nargs, result, &want);
+    if (!r) r = lower_builtin_json(c, builtin, args, types, nargs, result, &want);
     break;
   }
   if (!r || nargs != want) {

@@ -19,7 +19,7 @@ static IrNode *seq2(FnCtx *c, IrNode *a, IrNode *b) {
   return s;
 }
 
-static IrNode *ir_seq_of(FnCtx *c, IrNode *x, IrNode *y, IrNode *z) {
+static IrNode *seq3(FnCtx *c, IrNode *x, IrNode *y, IrNode *z) {
   IrNode *s = ir_seq(A(c));
   ir_add_kid(A(c), s, x);
   ir_add_kid(A(c), s, y);
@@ -64,9 +64,29 @@ static IrNode *lower_local(FnCtx *c, Expr *e, Binding *b) {
 }
 
 /* The value of a name (or qualified name) that the checker resolved. */
+/* A Ref whose target the checker did not fill is reported, never followed. */
+static bool ref_is_complete(const Ref *r) {
+  switch (r->kind) {
+  case REF_LOCAL:
+    return r->local != NULL;
+  case REF_FN:
+    return r->fn != NULL;
+  case REF_CTOR:
+    return r->variant != NULL;
+  case REF_BUILTIN:
+    return r->builtin >= 0 && r->builtin < BI__COUNT;
+  default:
+    return true;
+  }
+}
+
 static IrNode *lower_ref_value(FnCtx *c, Expr *e) {
   Ref *r = &e->ref;
   int line = lower_line(c, e->span);
+  if (!ref_is_complete(r)) {
+    lower_error(c, e->span, "an unresolved name");
+    return ir_unit(A(c));
+  }
   switch (r->kind) {
   case REF_LOCAL:
     return lower_local(c, e, r->local);
@@ -90,7 +110,7 @@ static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, 
                            int line, bool self_tail) {
   Ref *r = &callee->ref;
   if ((callee->kind == EXPR_NAME || callee->kind == EXPR_FIELD) && r->kind != REF_NONE &&
-      r->kind != REF_LOCAL) {
+      r->kind != REF_LOCAL && ref_is_complete(r)) {
     switch (r->kind) {
     case REF_FN: {
       Instance *in = instance_for_ref(c, r->fn, r);
@@ -204,7 +224,7 @@ static IrNode *lower_binary(FnCtx *c, Expr *e) {
   }
   /* Undetermined operand types (a generalised `let` evaluated at its default
    * instance, code that never runs with such values) behave as (). */
-  if (t->kind == T_UNIT || t->kind == T_NEVER) return ir_seq_of(c, l, r, ir_unit(a));
+  if (t->kind == T_UNIT || t->kind == T_NEVER) return seq3(c, l, r, ir_unit(a));
   lower_error(c, e->span, "this operator on these operand types");
   return ir_unit(a);
 }

@@ -446,7 +446,8 @@ static IrNode *clone(Arena *a, const IrNode *n) {
   *m = *n;
   m->kids = NULL;
   m->nkids = 0;
-  for (int i = 0; i < n->nkids; i++) ir_add_kid(a, m, clone(a, n->kids[i]));
+  for (int i = 0; i < n->nkids; i++)
+    ir_add_kid(a, m, clone(a, n->kids[i]));
   return m;
 }
 
@@ -465,26 +466,32 @@ static IrNode *seq_test(FnCtx *c, Pattern *p, const IrNode *v, Type *t, IrNode *
   case PAT_AS:
     if (p->binding) ir_add_kid(a, binds, ir_set(a, binding_slot(c, p->binding), clone(a, v)));
     return p->kind == PAT_AS ? seq_test(c, p->inner, v, t, binds) : NULL;
-  case PAT_INT: return ir_bin(a, IB_IEQ, clone(a, v), ir_int(a, p->int_value), 0);
-  case PAT_BOOL: return ir_bin(a, IB_IEQ, clone(a, v), ir_int(a, p->bool_value), 0);
-  case PAT_FLOAT: return ir_bin(a, IB_FEQ, clone(a, v), ir_float(a, p->float_value), 0);
+  case PAT_INT:
+    return ir_bin(a, IB_IEQ, clone(a, v), ir_int(a, p->int_value), 0);
+  case PAT_BOOL:
+    return ir_bin(a, IB_IEQ, clone(a, v), ir_int(a, p->bool_value), 0);
+  case PAT_FLOAT:
+    return ir_bin(a, IB_FEQ, clone(a, v), ir_float(a, p->float_value), 0);
   case PAT_STRING:
     return ir_call_rt(a, RT_STRING_EQ, 2, clone(a, v), ir_string(a, p->str, p->str_len));
   case PAT_TUPLE: {
     IrNode *cond = NULL;
     for (int i = 0; i < p->elems.len; i++) {
       Type *et = t->kind == T_TUPLE && i < t->nargs ? t->args[i] : type_unit();
-      cond = and_cond(c, cond, seq_test(c, p->elems.items[i], ir_field(a, clone(a, v), i), et, binds));
+      cond =
+          and_cond(c, cond, seq_test(c, p->elems.items[i], ir_field(a, clone(a, v), i), et, binds));
     }
     return cond;
   }
   case PAT_CTOR: {
     if (!p->variant) return NULL;
-    IrNode *cond = ir_bin(a, IB_IEQ, lower_tag(c->L, t, clone(a, v)), ir_int(a, p->variant->index), 0);
+    IrNode *cond =
+        ir_bin(a, IB_IEQ, lower_tag(c->L, t, clone(a, v)), ir_int(a, p->variant->index), 0);
     int nf = 0;
     Type **ft = variant_field_types(c->L, t, p->variant, &nf);
     for (int i = 0; i < p->elems.len && i < nf; i++)
-      cond = and_cond(c, cond, seq_test(c, p->elems.items[i], ir_field(a, clone(a, v), i), ft[i], binds));
+      cond = and_cond(c, cond,
+                      seq_test(c, p->elems.items[i], ir_field(a, clone(a, v), i), ft[i], binds));
     return cond;
   }
   case PAT_CONS: {
@@ -495,7 +502,8 @@ static IrNode *seq_test(FnCtx *c, Pattern *p, const IrNode *v, Type *t, IrNode *
     cond = and_cond(c, cond, seq_test(c, p->head, head, elem_type(t), binds));
     return and_cond(c, cond, seq_test(c, p->tail, tail, t, binds));
   }
-  default: return NULL; /* wildcards; or-patterns were expanded by normalize() */
+  default:
+    return NULL; /* wildcards; or-patterns were expanded by normalize() */
   }
 }
 
@@ -512,7 +520,8 @@ static IrNode *sequential(Dt *d, DtRow *rows, int nrows, DtCol *cols, int ncols)
       ir_add_kid(a, binds, ir_set(a, binding_slot(c, b->b), ir_var(a, b->slot)));
     IrNode *test = NULL;
     for (int j = 0; j < ncols; j++)
-      test = and_cond(c, test, seq_test(c, r->pats[j], ir_var(a, cols[j].slot), cols[j].type, binds));
+      test =
+          and_cond(c, test, seq_test(c, r->pats[j], ir_var(a, cols[j].slot), cols[j].type, binds));
     ir_add_kid(a, binds, r->guard ? lower_expr(c, r->guard) : ir_int(a, 1));
     int ok = ir_new_slot(a, c->f, "ok");
     IrNode *s = ir_seq(a);

@@ -229,13 +229,46 @@ IrNode *lower_tag(Lower *L, Type *sum, IrNode *v) {
   return n;
 }
 
+static uint64_t str_hash(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+void *strmap_get(const StrMap *m, const char *key) {
+  if (!m->cap) return NULL;
+  for (uint64_t i = str_hash(key) & (uint64_t)(m->cap - 1);; i = (i + 1) & (uint64_t)(m->cap - 1)) {
+    if (!m->slots[i].key) return NULL;
+    if (strcmp(m->slots[i].key, key) == 0) return m->slots[i].value;
+  }
+}
+
+static void strmap_insert(StrMapEntry *slots, int cap, const char *key, void *value) {
+  uint64_t i = str_hash(key) & (uint64_t)(cap - 1);
+  while (slots[i].key && strcmp(slots[i].key, key) != 0)
+    i = (i + 1) & (uint64_t)(cap - 1);
+  slots[i].key = key;
+  slots[i].value = value;
+}
+
+void strmap_put(Arena *a, StrMap *m, const char *key, void *value) {
+  if (2 * (m->count + 1) > m->cap) { /* keep the load factor under 1/2 */
+    int ncap = m->cap ? 2 * m->cap : 64;
+    StrMapEntry *ns = ARENA_ARRAY(a, StrMapEntry, ncap);
+    for (int i = 0; i < m->cap; i++)
+      if (m->slots[i].key) strmap_insert(ns, ncap, m->slots[i].key, m->slots[i].value);
+    m->slots = ns;
+    m->cap = ncap;
+  }
+  if (!strmap_get(m, key)) m->count++;
+  strmap_insert(m->slots, m->cap, key, value);
+}
+
 IrFunc *lower_cache_get(Lower *L, const char *key) {
-  for (int i = 0; i < L->cache.len; i++)
-    if (strcmp(L->cache.items[i].key, key) == 0) return L->cache.items[i].fn;
-  return NULL;
+  return strmap_get(&L->cache, key);
 }
 
 void lower_cache_put(Lower *L, const char *key, IrFunc *fn) {
-  Cached c = {key, fn};
-  VEC_PUSH(L->a, L->cache, c);
+  strmap_put(L->a, &L->cache, key, fn);
 }

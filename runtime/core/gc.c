@@ -261,6 +261,19 @@ static void sweep_large(GcState *g, SnowBlock *from, Generation *young, Generati
   }
 }
 
+/* Where object o is after the trace (before the sweep frees anything):
+ * its copy, itself, or NULL when it is garbage. */
+static SnowObj *after_collection(GcState *g, SnowObj *o) {
+  SnowBlock *b = SNOW_BLOCK_OF(o);
+  if (b->flags & BLOCK_LARGE) {
+    int collected = g->major || !(b->flags & BLOCK_OLD);
+    return !collected || (o->gc & SNOW_GC_MARKED) ? o : NULL;
+  }
+  if (!(b->flags & BLOCK_FROM)) return o;
+  if (b->flags & BLOCK_PINNED) return (o->gc & SNOW_GC_MARKED) ? o : NULL;
+  return (o->gc & SNOW_GC_FORWARDED) ? (SnowObj *)SNOW_PAYLOAD(o)[0] : NULL;
+}
+
 /* Whether a pointer field of o refers to a young heap object. */
 static int points_to_young(SnowObj *o) {
   uint64_t map = o->ptrmap, n = o->size / 8;
@@ -285,8 +298,8 @@ static void gc_run(SnowHeap *h, const char *lo, int major) {
     for (SnowBlock *b = h->old.blocks; b; b = b->next) b->flags |= BLOCK_FROM;
   if (h->stack_base && lo < h->stack_base) scan_range(&g, lo, h->stack_base);
   resolve_pins(&g);
-  /* The remembered objects are roots of a minor collection (old, so they
-   * stay in place); the set is rebuilt below. */
+  /* Remembered (mutated) objects: the old ones are roots of a minor
+   * collection (they stay in place); the set is rebuilt below. */
   SnowObj **remembered = h->remembered;
   uint64_t remembered_count = h->remembered_count;
   h->remembered = NULL;
@@ -294,9 +307,10 @@ static void gc_run(SnowHeap *h, const char *lo, int major) {
   for (uint64_t i = 0; i < remembered_count; i++) {
     SnowObj *o = remembered[i];
     o->gc &= (uint8_t)~SNOW_GC_REMEMBERED;
-    if (!major) scan_object(&g, o);
+    if (!major && (SNOW_BLOCK_OF(o)->flags & BLOCK_OLD)) scan_object(&g, o);
   }
   trace(&g);
+  for (uint64_t i = 0; i < remembered_count; i++) remembered[i] = after_collection(&g, remembered[i]);
 
   Generation young = h->young, old_from = h->old;
   memset(&h->young, 0, sizeof h->young);
@@ -310,11 +324,11 @@ static void gc_run(SnowHeap *h, const char *lo, int major) {
   adopt_copies(&g.to[TO_SURVIVOR], &h->young);
   adopt_copies(&g.to[TO_OLD], &h->old);
   h->survivor_bytes = snow_generation_bytes(&h->young);
-  /* A remembered object whose fields now point to survivors (still young)
-   * stays remembered. */
-  if (!major)
-    for (uint64_t i = 0; i < remembered_count; i++)
-      if (points_to_young(remembered[i])) snow_gc_write_barrier(remembered[i]);
+  /* A surviving mutated object stays remembered while it points to young
+   * objects: it may hold objects younger than itself, so it could otherwise
+   * be promoted before them. */
+  for (uint64_t i = 0; i < remembered_count; i++)
+    if (remembered[i] && points_to_young(remembered[i])) snow_gc_write_barrier(remembered[i]);
   free(remembered);
   h->current = NULL;
   h->window.cur = h->window.limit = NULL;

@@ -1,5 +1,6 @@
-/* gc.h — per-heap memory manager: blocks, allocation, the mostly-copying
- * collector (design.md §2). Internal to the runtime.
+/* gc.h — per-heap memory manager (design.md §2), internal to the runtime:
+ * heaps and allocation (heap.c), the block table (block_table.c), the
+ * generational mostly-copying collector (gc.c), the block pool (block.c).
  *
  * Heap layout. A SnowHeap owns
  *   - small-object blocks: SNOW_BLOCK_SIZE bytes, aligned to their size, a
@@ -17,12 +18,15 @@
  *
  * Generations. New objects go to *young* blocks (the nursery). Snow values
  * are immutable, so an object only points to objects that existed when its
- * fields were stored; the only way an old object can point to a young one is
- * a store into an object after a later allocation (runtime arrays filled
- * while calling back into Snow code) — such stores call
- * snow_gc_write_barrier(obj), which records old objects in the heap's
- * remembered set. A *minor* collection evacuates only the young generation
- * (roots: the stack, the remembered set): objects surviving their first
+ * fields were stored, and such objects are at least as old (every live object
+ * ages one step per minor collection: nursery -> survivor -> old). The only
+ * way to break this order is a store into an object after a later allocation
+ * (runtime arrays filled while calling back into Snow code); such stores call
+ * snow_gc_write_barrier(obj), which records obj in the heap's *remembered
+ * set*. Remembered old objects are roots of minor collections; after each
+ * collection a surviving remembered object stays in the set while it still
+ * points to young objects. A *minor* collection evacuates only the young
+ * generation (roots: the stack, the remembered set): objects surviving their first
  * minor collection are copied to young *survivor* blocks, those surviving
  * their second are promoted to the old generation (so structures that are
  * merely under construction when a collection strikes are not promoted); a
@@ -45,10 +49,10 @@
  *      objects are marked in place; every other reachable from-object is
  *      copied into fresh survivor or old blocks and the field is updated
  *      (forwarding address in the old copy's first payload word).
- *   3. unpinned from blocks go back to the block pool; in pinned blocks
- *      every unmarked (dead) object gets ptrmap 0 so that it
- *      can never again lead the collector to freed memory; unmarked collected
- *      large objects are unmapped.
+ *   3. unpinned from blocks go back to the block pool; in pinned blocks every
+ *      unmarked (dead) object gets ptrmap 0 so that it can never again lead
+ *      the collector to freed memory; unmarked collected large objects are
+ *      freed.
  * Cost is proportional to the live data collected plus the stack plus pinned
  * blocks.
  *
@@ -72,7 +76,7 @@
 enum {
   SNOW_GC_FORWARDED = 0x01,  /* copied; payload word 0 holds the new address */
   SNOW_GC_MARKED = 0x02,     /* live, not moved (pinned block or large object) */
-  SNOW_GC_REMEMBERED = 0x04, /* old object in the remembered set */
+  SNOW_GC_REMEMBERED = 0x04, /* in the remembered set */
 };
 
 enum {
@@ -118,7 +122,7 @@ struct SnowHeap {
   uint64_t survivor_bytes; /* young bytes right after the last collection */
   uint64_t old_budget;     /* major collection when old bytes pass it */
   uint64_t min_budget;
-  SnowObj **remembered; /* old objects that may point to young ones */
+  SnowObj **remembered; /* mutated objects that may point to younger ones */
   uint64_t remembered_count, remembered_cap;
   uint64_t minor_collections, major_collections;
   char *stack_base;       /* highest address of the stack to scan (exclusive) */
@@ -169,11 +173,10 @@ void snow_gc_collect_minor(void);
 /* Minor + major collections of the current heap so far (tests). */
 uint64_t snow_gc_collection_count(void);
 
-/* Records `obj` in the current heap's remembered set if it is old (see
- * snow_gc_write_barrier in snow_heap.h). */
+/* Records `obj` in the current heap's remembered set unless it is there
+ * already (see snow_gc_write_barrier in snow_heap.h). */
 static inline void snow_gc_remember(SnowObj *obj) {
   if (obj->gc & (SNOW_GC_STATIC | SNOW_GC_REMEMBERED)) return;
-  if (!(SNOW_BLOCK_OF(obj)->flags & BLOCK_OLD)) return;
   snow_gc_write_barrier(obj);
 }
 

@@ -80,7 +80,6 @@ uint64_t snow_gc_collection_count(void) {
 void snow_gc_write_barrier(SnowObj *obj) {
   if ((SnowWord)obj < SNOW_IMMEDIATE_LIMIT) return;
   if (obj->gc & (SNOW_GC_STATIC | SNOW_GC_REMEMBERED)) return;
-  if (!(SNOW_BLOCK_OF(obj)->flags & BLOCK_OLD)) return;
   SnowHeap *h = snow_current_heap;
   if (h->remembered_count == h->remembered_cap) {
     uint64_t cap = h->remembered_cap ? h->remembered_cap * 2 : 64;
@@ -137,6 +136,12 @@ SnowObj *snow_alloc(uint32_t payload_bytes, uint32_t kind, uint32_t tag, uint64_
   uint64_t *hdr = (uint64_t *)p;
   hdr[0] = SNOW_HEADER_WORD(payload_bytes, kind, tag);
   hdr[1] = ptrmap;
+  /* The ABI lets callers leave the payload uninitialised until their next
+   * runtime call; zeroing objects that hold pointers makes a caller that
+   * allocates again before storing its fields safe anyway (a zero field is
+   * an immediate to the collector). */
+  if (ptrmap)
+    for (uint64_t *w = hdr + 2, *end = (uint64_t *)(p + fp); w < end; w++) *w = 0;
   return (SnowObj *)p;
 }
 

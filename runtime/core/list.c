@@ -38,9 +38,8 @@ SnowObj *snow_list_empty(void) { return &empty_list.header; }
 
 SnowObj *snow_array_new(uint64_t n, int64_t ptrs) {
   if (n > (UINT32_MAX - 64) / 8) snow_fatal("out of memory");
-  SnowObj *a = snow_alloc((uint32_t)(n * 8), SNOW_ARRAY, 0, ptrs ? ~(uint64_t)0 : 0);
-  if (ptrs) memset(SNOW_PAYLOAD(a), 0, n * 8);
-  return a;
+  /* snow_alloc zero-fills objects that hold pointers */
+  return snow_alloc((uint32_t)(n * 8), SNOW_ARRAY, 0, ptrs ? ~(uint64_t)0 : 0);
 }
 
 SnowObj *snow_list_view(SnowObj *items, uint64_t offset, uint64_t len) {

@@ -113,7 +113,22 @@ static void on_fault(int sig, siginfo_t *info, void *uctx) {
   signal(sig, SIG_DFL);
 }
 
+/* SIGINT/SIGTERM/SIGHUP: write out buffered lines, then die of the signal
+ * as before (so output written before an interruption is not lost). */
+static void on_terminate(int sig) {
+  snow_stdout_flush();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
 void snow_install_overflow_handler(void *stack_base) {
+  int terminating[] = {SIGINT, SIGTERM, SIGHUP};
+  for (unsigned i = 0; i < sizeof terminating / sizeof terminating[0]; i++) {
+    struct sigaction old;
+    /* keep an inherited "ignore" disposition (nohup, background jobs) */
+    if (sigaction(terminating[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    signal(terminating[i], on_terminate);
+  }
   struct rlimit rl;
   uint64_t size = 8u << 20;
   if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) size = rl.rlim_cur;

@@ -5,7 +5,8 @@
  * snow_install_overflow_handler() sets up an alternate signal stack and a
  * SIGSEGV/SIGBUS handler that turns a fault in the guard area of the main
  * thread's stack into `Snow panic: stack overflow`; other faults get the
- * default action. */
+ * default action. It also makes SIGINT/SIGTERM/SIGHUP flush standard output
+ * before the process dies of the signal. */
 #ifndef SNOW_PANIC_H
 #define SNOW_PANIC_H
 

@@ -41,8 +41,9 @@
  * before the next allocation. Code that stores a pointer into an object
  * *after* some later allocation (or after a call that may allocate) must call
  * snow_gc_write_barrier(obj) (snow_rt.h) after the store and before the next
- * allocation (cheap when obj is young, the usual case);
- * otherwise a minor collection may free what the field points to. */
+ * allocation (after the first call for an object, until the next collection,
+ * it is a flag test); otherwise a collection may free what the field points
+ * to or promote obj ahead of it. */
 #ifndef SNOW_HEAP_H
 #define SNOW_HEAP_H
 

@@ -9,6 +9,7 @@
 
 #include "../../compiler/check/check.h"
 #include "../../compiler/check/types.h"
+#include "../../compiler/common/builtins.h"
 #include "../../compiler/syntax/parser.h"
 
 static int passed, failed;
@@ -412,6 +413,90 @@ static void test_annotations(void) {
         "builtin Option");
 }
 
+/* The expression of the last statement of `main`'s body. */
+static Expr *last_expr_of_main(Run *r) {
+  FnDecl *m = find_fn(r, "main");
+  if (!m) return NULL;
+  Expr *b = m->clauses.items[0].body;
+  if (b && b->kind == EXPR_BLOCK && b->stmts.len) return VEC_LAST(b->stmts)->expr;
+  return b;
+}
+
+static void test_annotations_more(void) {
+  /* a generic call records its instantiation, resolved */
+  Run *r = run("fn id(x) = x\nfn main() = id(\"s\")\n");
+  Expr *call = last_expr_of_main(r);
+  CHECK(call && call->kind == EXPR_CALL && call->target->ref.kind == REF_FN &&
+            call->target->ref.ninst == 1 && call->target->ref.inst[0]->kind == T_STRING &&
+            call->is_tail && !call->is_self_tail_call,
+        "generic call instantiation");
+  done(r);
+  /* struct literal field order and field access index */
+  r = run("struct P do\n  x :: Int\n  y :: String\nend\n"
+          "fn main() do\n  let p = P { y: \"a\", x: 1 }\n  p.y\nend\n");
+  FnDecl *m = find_fn(r, "main");
+  Expr *lit = m ? m->clauses.items[0].body->stmts.items[0]->expr : NULL;
+  Expr *acc = last_expr_of_main(r);
+  CHECK(lit && lit->struct_decl && lit->field_order && lit->field_order[0] == 1 &&
+            lit->field_order[1] == 0,
+        "field_order");
+  CHECK(acc && acc->kind == EXPR_FIELD && acc->field_index == 1 && acc->type->kind == T_STRING,
+        "field access index");
+  done(r);
+  /* library fallback method call */
+  r = run("fn main() = [1, 2].map(fn x -> x + 1 end)\n");
+  call = last_expr_of_main(r);
+  CHECK(call && call->kind == EXPR_CALL && call->is_method_call &&
+            call->target->ref.kind == REF_BUILTIN && call->target->ref.builtin == BI_LIST_MAP,
+        "method fallback annotation: %s", r->diags);
+  done(r);
+  /* built-in variants have their owner */
+  r = run("fn f(o) do\n  case o do\n    Some(x) -> x\n    None -> 0\n  end\nend\nfn main() = "
+          "f(None)\n");
+  FnDecl *f = find_fn(r, "f");
+  Expr *cs = f ? f->clauses.items[0].body : NULL;
+  if (cs && cs->kind == EXPR_BLOCK && cs->stmts.len) cs = cs->stmts.items[0]->expr;
+  Pattern *p0 = cs && cs->kind == EXPR_CASE ? cs->arms.items[0].pattern : NULL;
+  Pattern *p1 = cs && cs->kind == EXPR_CASE ? cs->arms.items[1].pattern : NULL;
+  CHECK(p0 && p0->kind == PAT_CTOR && p0->variant &&
+            p0->variant->owner == check_builtin_sum(TC_OPTION) && p0->variant->index == 0,
+        "Some pattern variant");
+  CHECK(p1 && p1->kind == PAT_CTOR && p1->variant && p1->variant->index == 1,
+        "None pattern variant");
+  CHECK(cs && cs->type && cs->type->kind == T_INT, "case type zonked");
+  done(r);
+  /* pipe into a self tail call */
+  r = run("fn down(n) = if n == 0 do 0 else n - 1 |> down() end\nfn main() = down(3)\n");
+  FnDecl *d = find_fn(r, "down");
+  Expr *ifx = d ? d->clauses.items[0].body : NULL;
+  Expr *eb = ifx && ifx->kind == EXPR_IF ? ifx->else_branch : NULL;
+  if (eb && eb->kind == EXPR_BLOCK && eb->stmts.len) eb = VEC_LAST(eb->stmts)->expr;
+  CHECK(eb && eb->kind == EXPR_BINARY && eb->binop == OP_PIPE && eb->rhs->kind == EXPR_CALL &&
+            eb->rhs->is_self_tail_call,
+        "piped self tail call: %s", r->diags);
+  done(r);
+  /* derives */
+  r = run("struct A do\n  x :: Int\nend\nstruct B do\n  x :: Int\nend deriving(Display)\n"
+          "type S do\n  K\nend\nfn main() = 0\n");
+  StructDecl *sa = NULL, *sb = NULL;
+  SumDecl *ss = NULL;
+  for (int i = 0; i < r->m->items.len; i++) {
+    Item *it = r->m->items.items[i];
+    if (it->kind == ITEM_STRUCT) {
+      if (!sa)
+        sa = it->struct_decl;
+      else
+        sb = it->struct_decl;
+    }
+    if (it->kind == ITEM_SUM) ss = it->sum;
+  }
+  CHECK(sa && sa->derives == (DERIVE_EQ | DERIVE_ORD | DERIVE_HASH | DERIVE_DEBUG),
+        "struct default derives");
+  CHECK(sb && sb->derives == DERIVE_DISPLAY, "explicit derives");
+  CHECK(ss && ss->derives == (DERIVE_EQ | DERIVE_ORD | DERIVE_DEBUG), "sum default derives");
+  done(r);
+}
+
 static void test_robustness(void) {
   /* deep nesting must give a diagnostic, not a crash */
   size_t depth = 5000;
@@ -486,6 +571,7 @@ int main(void) {
   test_more_ok();
   test_diagnostics();
   test_annotations();
+  test_annotations_more();
   test_robustness();
   test_imports();
   printf("%d passed, %d failed\n", passed, failed);

@@ -6,13 +6,26 @@
 #include "snow_rt.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 void snow_gc_init_main(void *stack_base);
+
+#if defined(__SANITIZE_ADDRESS__)
+#define RUNTIME_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUNTIME_TEST_ASAN 1
+#endif
+#endif
+#ifndef RUNTIME_TEST_ASAN
+#define RUNTIME_TEST_ASAN 0
+#endif
 
 static int passed, failed;
 #define CHECK(cond)                                                                  \
@@ -462,6 +475,12 @@ static SnowWord snow_main_ok(void) {
   return 0;
 }
 static void child_main_ok(void) { exit(snow_rt_main(0, NULL, snow_main_ok)); }
+static SnowWord snow_main_sigterm(void) {
+  snow_println(S("before signal"));
+  raise(SIGTERM);
+  return 0;
+}
+static void child_sigterm(void) { exit(snow_rt_main(0, NULL, snow_main_sigterm)); }
 static void child_null(void) {
   snow_gc_init_main(NULL);
   *(volatile int *)0 = 1; /* not a stack overflow: must stay a plain segfault */
@@ -471,6 +490,19 @@ static SnowWord snow_main_null(void) {
   return 0;
 }
 static void child_null_in_main(void) { exit(snow_rt_main(0, NULL, snow_main_null)); }
+
+/* Keeps everything it allocates reachable until memory runs out. */
+static void child_oom(void) {
+  struct rlimit rl = {(rlim_t)256 << 20, (rlim_t)256 << 20};
+  setrlimit(RLIMIT_AS, &rl);
+  snow_print(S("partial line"));
+  SnowObj *volatile keep = snow_list_empty();
+  for (;;) {
+    SnowWord pair[2] = {(SnowWord)snow_string_new(NULL, 0), (SnowWord)keep};
+    for (int i = 0; i < 1000; i++) pair[0] = (SnowWord)snow_record(0, 3, 2, pair);
+    keep = snow_record(0, 3, 2, pair);
+  }
+}
 
 static void test_panics(void) {
   expect_panic(child_head, "Snow panic: List.head: empty list\n", "before\n");
@@ -483,12 +515,17 @@ static void test_panics(void) {
   expect_panic(child_match, "Snow panic: non-exhaustive match\n", "");
   expect_panic(child_str, "Snow panic: custom text at a/b.snow:12\n", "");
   expect_panic(child_overflow, "Snow panic: stack overflow\n", "start\n");
+#if !RUNTIME_TEST_ASAN /* ASan reserves far more address space than the limit */
+  expect_panic(child_oom, "[snow-rt] fatal: out of memory\n", "partial line");
+#endif
 
   char err[4096], out[4096];
   int st = run_child(child_println, err, sizeof err, out, sizeof out);
   CHECK(st == 0 && strcmp(out, "line one\nx\n") == 0 && strcmp(err, "to stderr\n") == 0);
   st = run_child(child_main_ok, err, sizeof err, out, sizeof out);
   CHECK(st == 0 && strcmp(out, "no newline at end") == 0 && err[0] == 0);
+  st = run_child(child_sigterm, err, sizeof err, out, sizeof out);
+  CHECK(st == -SIGTERM && strcmp(out, "before signal\n") == 0);
   /* a fault that is not a stack overflow keeps its default action (a plain
    * SIGSEGV; under ASan its own report) */
   st = run_child(child_null_in_main, err, sizeof err, out, sizeof out);

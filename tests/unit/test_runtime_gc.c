@@ -336,6 +336,23 @@ __attribute__((noinline)) static void test_generations(void) {
   young = NULL;
 }
 
+/* Objects with pointer fields come back zeroed even from recycled blocks. */
+__attribute__((noinline)) static void test_zeroed_pointer_fields(void) {
+  char junk[200];
+  memset(junk, 0x5A, sizeof junk);
+  for (int i = 0; i < 40000; i++) snow_string_new(junk, sizeof junk);
+  snow_gc_collect();
+  int ok = 1;
+  for (int i = 0; i < 40000 && ok; i++) {
+    SnowObj *r = snow_alloc(24, SNOW_RECORD, 0, 0x5);
+    if (SNOW_PAYLOAD(r)[0] || SNOW_PAYLOAD(r)[2]) ok = 0;
+    SNOW_PAYLOAD(r)[1] = 0x5A5A5A5A5A5A5A5Aull; /* the word without a pointer bit */
+    SNOW_PAYLOAD(r)[0] = SNOW_PAYLOAD(r)[2] = 0;
+    snow_string_new(junk, sizeof junk);
+  }
+  CHECK(ok);
+}
+
 __attribute__((noinline)) static void test_second_heap(void) {
   SnowHeap *main_heap = snow_current_heap;
   SnowHeap other;
@@ -364,6 +381,7 @@ int main(void) {
   test_bounded_memory();
   test_binary_trees();
   test_generations();
+  test_zeroed_pointer_fields();
   test_second_heap();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;

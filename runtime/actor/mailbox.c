@@ -1,0 +1,154 @@
+/* mailbox.c — the MPSC mailbox (mailbox.h) and the public send/receive
+ * operations built on it and on the scheduler hooks (process.h). */
+#include "mailbox.h"
+
+#include "process.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void snow_mailbox_init(SnowMailbox *mb) {
+  atomic_init(&mb->inbox, NULL);
+  mb->head = mb->tail = NULL;
+  mb->length = 0;
+}
+
+static void free_chain(SnowMessage *m) {
+  while (m) {
+    SnowMessage *next = m->next;
+    free(m);
+    m = next;
+  }
+}
+
+void snow_mailbox_destroy(SnowMailbox *mb) {
+  free_chain(atomic_exchange(&mb->inbox, NULL));
+  free_chain(mb->head);
+  mb->head = mb->tail = NULL;
+  mb->length = 0;
+}
+
+void snow_mailbox_push(SnowMailbox *mb, SnowMessage *m) {
+  SnowMessage *old = atomic_load_explicit(&mb->inbox, memory_order_relaxed);
+  do {
+    m->next = old;
+  } while (!atomic_compare_exchange_weak_explicit(&mb->inbox, &old, m, memory_order_seq_cst,
+                                                  memory_order_relaxed));
+}
+
+int snow_mailbox_has_new(SnowMailbox *mb) {
+  return atomic_load_explicit(&mb->inbox, memory_order_seq_cst) != NULL;
+}
+
+size_t snow_mailbox_drain(SnowMailbox *mb) {
+  if (!atomic_load_explicit(&mb->inbox, memory_order_relaxed)) return 0;
+  SnowMessage *newest = atomic_exchange_explicit(&mb->inbox, NULL, memory_order_acquire);
+  /* Reverse the newest-first chain into push order. */
+  SnowMessage *oldest = NULL, *last = newest;
+  size_t n = 0;
+  while (newest) {
+    SnowMessage *next = newest->next;
+    newest->next = oldest;
+    oldest = newest;
+    newest = next;
+    n++;
+  }
+  if (!oldest) return 0;
+  if (mb->tail) mb->tail->next = oldest;
+  else mb->head = oldest;
+  mb->tail = last;
+  mb->length += n;
+  return n;
+}
+
+SnowMessage *snow_mailbox_take(SnowMailbox *mb, SnowScanCursor *cur, SnowMatchFn match,
+                               void *ctx) {
+  SnowMessage *prev = cur->last;
+  SnowMessage *m = prev ? prev->next : mb->head;
+  while (m) {
+    if (!match || match(m, ctx)) {
+      if (prev) prev->next = m->next;
+      else mb->head = m->next;
+      if (mb->tail == m) mb->tail = prev;
+      mb->length--;
+      m->next = NULL;
+      return m; /* the cursor still names `prev`, which stays in place */
+    }
+    prev = m;
+    cur->last = m;
+    m = m->next;
+  }
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- public */
+
+SnowMessage *snow_message_new(uint64_t tag, size_t size) {
+  if (size > SIZE_MAX - sizeof(SnowMessage)) size = SIZE_MAX - sizeof(SnowMessage);
+  SnowMessage *m = malloc(sizeof(SnowMessage) + size);
+  if (!m) {
+    static const char msg[] = "[snow-rt] fatal: out of memory\n";
+    fflush(stdout);
+    if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+    _exit(134);
+  }
+  m->next = NULL;
+  m->tag = tag;
+  m->size = size;
+  return m;
+}
+
+void snow_message_free(SnowMessage *m) { free(m); }
+
+int snow_send_message(SnowPid to, SnowMessage *m) {
+  SnowProcess *p = snow_sched_active() ? snow_proctable_get(to) : NULL;
+  if (!p) {
+    free(m);
+    return 0;
+  }
+  snow_mailbox_push(&p->mailbox, m);
+  /* seq_cst push, then seq_cst load: pairs with the scheduler storing
+   * WAITING_MSG and then checking the inbox (sched.c), so one of the two
+   * sides always sees the other. */
+  if (atomic_load(&p->state) == PROC_WAITING_MSG) snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
+  snow_process_release(p);
+  return 1;
+}
+
+int snow_send(SnowPid to, uint64_t tag, const void *bytes, size_t size) {
+  SnowMessage *m = snow_message_new(tag, size);
+  if (size) memcpy(m->data, bytes, size);
+  return snow_send_message(to, m);
+}
+
+SnowMessage *snow_receive(SnowMatchFn match, void *ctx, int64_t timeout_ms) {
+  SnowProcess *p = snow_process_self();
+  if (!p) return NULL;
+  SnowScanCursor cur = {NULL};
+  uint64_t deadline = 0;
+  if (timeout_ms > 0) deadline = snow_clock_ns() + (uint64_t)timeout_ms * 1000000u;
+  for (;;) {
+    snow_mailbox_drain(&p->mailbox);
+    SnowMessage *m = snow_mailbox_take(&p->mailbox, &cur, match, ctx);
+    if (m) return m;
+    if (timeout_ms == 0) return NULL;
+    if (deadline && snow_clock_ns() >= deadline) return NULL;
+    p->block_deadline = deadline;
+    snow_sched_suspend(p, INTENT_BLOCK_MSG);
+    if (deadline && p->wake_reason == WAKE_TIMEOUT) {
+      /* Entries that arrived together with the timeout still count. */
+      snow_mailbox_drain(&p->mailbox);
+      return snow_mailbox_take(&p->mailbox, &cur, match, ctx);
+    }
+    if (deadline) snow_timer_cancel(&p->timer);
+  }
+}
+
+size_t snow_mailbox_length(void) {
+  SnowProcess *p = snow_process_self();
+  if (!p) return 0;
+  snow_mailbox_drain(&p->mailbox);
+  return p->mailbox.length;
+}

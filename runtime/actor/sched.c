@@ -1,0 +1,599 @@
+/* sched.c — processes and the M:N scheduler: spawn, run queues with work
+ * stealing, the global injection queue, parking idle workers, suspension
+ * and wake-up, quiescence (actor.h, process.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "process.h"
+
+#include "snow_heap.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ThreadSanitizer must be told about every stack switch (fibers). */
+#if defined(__SANITIZE_THREAD__)
+#define SNOW_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SNOW_TSAN 1
+#endif
+#endif
+#ifdef SNOW_TSAN
+#include <sanitizer/tsan_interface.h>
+#define TSAN_CREATE(p) ((p)->tsan_fiber = __tsan_create_fiber(0))
+#define TSAN_DESTROY(p) __tsan_destroy_fiber((p)->tsan_fiber)
+#define TSAN_SWITCH(fiber) __tsan_switch_to_fiber((fiber), 0)
+#define TSAN_CURRENT() __tsan_get_current_fiber()
+#else
+#define TSAN_CREATE(p) ((void)0)
+#define TSAN_DESTROY(p) ((void)0)
+#define TSAN_SWITCH(fiber) ((void)0)
+#define TSAN_CURRENT() NULL
+#endif
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define NOT_CACHEABLE __attribute__((noinline, noipa))
+#else
+#define NOT_CACHEABLE __attribute__((noinline))
+#endif
+
+/* A FIFO of runnable processes linked through run_next. `count` may be read
+ * without the lock as a hint. */
+typedef struct RunQueue {
+  pthread_mutex_t lock;
+  SnowProcess *head, *tail;
+  _Atomic uint64_t count;
+} RunQueue;
+
+typedef struct SnowWorker {
+  int index;
+  SnowCtx sched_ctx; /* the worker's own context, switched to by processes */
+  RunQueue queue;
+  pthread_t thread;
+  uint64_t rng;
+  uint64_t ticks;
+  void *altstack; /* alternate signal stack (stack overflow handling) */
+  void *tsan_fiber;
+} SnowWorker;
+
+/* Documented runtime state: the scheduler of the active run. */
+static struct {
+  SnowWorker *workers;
+  unsigned nworkers;
+  RunQueue global; /* spawns and wake-ups from threads that are not workers */
+  pthread_mutex_t park_lock;
+  pthread_cond_t park_cond; /* CLOCK_MONOTONIC */
+  _Atomic int idle;           /* workers inside park() */
+  _Atomic int spinning;       /* workers looking for work before parking */
+  _Atomic int notify_pending; /* a wake-up signal is on its way */
+  _Atomic int64_t live_work;  /* see process.h */
+  _Atomic int shutdown;
+  _Atomic int active;
+  _Atomic uint64_t next_pid;
+  _Atomic uint64_t steals, migrations;
+  _Atomic int main_finished;
+} S;
+
+_Thread_local SnowProcess *snow_current_process;
+static _Thread_local SnowWorker *current_worker;
+
+/* ---------------------------------------------------------------- queues */
+
+static void rq_init(RunQueue *q) {
+  pthread_mutex_init(&q->lock, NULL);
+  q->head = q->tail = NULL;
+  atomic_init(&q->count, 0);
+}
+
+static void rq_push(RunQueue *q, SnowProcess *p) {
+  p->run_next = NULL;
+  pthread_mutex_lock(&q->lock);
+  if (q->tail) q->tail->run_next = p;
+  else q->head = p;
+  q->tail = p;
+  atomic_fetch_add_explicit(&q->count, 1, memory_order_relaxed);
+  pthread_mutex_unlock(&q->lock);
+}
+
+static SnowProcess *rq_pop(RunQueue *q) {
+  if (!atomic_load_explicit(&q->count, memory_order_relaxed)) return NULL;
+  pthread_mutex_lock(&q->lock);
+  SnowProcess *p = q->head;
+  if (p) {
+    q->head = p->run_next;
+    if (!q->head) q->tail = NULL;
+    atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
+    p->run_next = NULL;
+  }
+  pthread_mutex_unlock(&q->lock);
+  return p;
+}
+
+/* Takes the older half of victim's queue: returns the first process and
+ * appends the rest to `into`. */
+static SnowProcess *rq_steal_half(RunQueue *victim, RunQueue *into) {
+  if (!atomic_load_explicit(&victim->count, memory_order_relaxed)) return NULL;
+  pthread_mutex_lock(&victim->lock);
+  uint64_t n = atomic_load_explicit(&victim->count, memory_order_relaxed);
+  uint64_t take = (n + 1) / 2;
+  SnowProcess *first = victim->head, *last = NULL;
+  for (uint64_t i = 0; i < take && victim->head; i++) {
+    last = victim->head;
+    victim->head = last->run_next;
+  }
+  if (!victim->head) victim->tail = NULL;
+  if (first) atomic_fetch_sub_explicit(&victim->count, take, memory_order_relaxed);
+  pthread_mutex_unlock(&victim->lock);
+  if (!first) return NULL;
+  last->run_next = NULL;
+  SnowProcess *rest = first->run_next;
+  first->run_next = NULL;
+  if (rest) {
+    pthread_mutex_lock(&into->lock);
+    if (into->tail) into->tail->run_next = rest;
+    else into->head = rest;
+    into->tail = last;
+    atomic_fetch_add_explicit(&into->count, take - 1, memory_order_relaxed);
+    pthread_mutex_unlock(&into->lock);
+  }
+  return first;
+}
+
+/* ---------------------------------------------------------------- parking */
+
+static int work_visible(void) {
+  if (atomic_load(&S.global.count)) return 1;
+  for (unsigned i = 0; i < S.nworkers; i++)
+    if (atomic_load(&S.workers[i].queue.count)) return 1;
+  return 0;
+}
+
+/* Wakes one parked worker, if any, to look for work — unless a worker is
+ * spinning: it will find the work (or see it in park()'s final check). */
+static void notify_one(void) {
+  atomic_thread_fence(memory_order_seq_cst);
+  if (atomic_load(&S.spinning) > 0) return;
+  if (atomic_load(&S.idle) > 0 && !atomic_exchange(&S.notify_pending, 1)) {
+    pthread_mutex_lock(&S.park_lock);
+    pthread_cond_signal(&S.park_cond);
+    pthread_mutex_unlock(&S.park_lock);
+  }
+}
+
+void snow_sched_kick(void) {
+  pthread_mutex_lock(&S.park_lock);
+  pthread_cond_broadcast(&S.park_cond);
+  pthread_mutex_unlock(&S.park_lock);
+}
+
+/* Sleeps until there may be work, a timer is due, or the run ends. */
+static void park(void) {
+  pthread_mutex_lock(&S.park_lock);
+  atomic_fetch_add(&S.idle, 1);
+  atomic_thread_fence(memory_order_seq_cst);
+  while (!atomic_load(&S.shutdown) && !work_visible()) {
+    uint64_t deadline = snow_timer_next_deadline();
+    if (deadline == UINT64_MAX) {
+      pthread_cond_wait(&S.park_cond, &S.park_lock);
+    } else {
+      if (deadline <= snow_clock_ns()) break;
+      struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+      pthread_cond_timedwait(&S.park_cond, &S.park_lock, &ts);
+    }
+    atomic_store(&S.notify_pending, 0);
+  }
+  atomic_fetch_sub(&S.idle, 1);
+  atomic_store(&S.notify_pending, 0);
+  pthread_mutex_unlock(&S.park_lock);
+}
+
+void snow_live_work_add(int64_t delta) {
+  int64_t now = atomic_fetch_add(&S.live_work, delta) + delta;
+  if (now == 0) {
+    /* Quiescence: nothing runnable or running, no timer, no external
+     * operation — and only those could ever produce more work. */
+    atomic_store(&S.shutdown, 1);
+    snow_sched_kick();
+  } else if (now < 0) {
+    static const char msg[] = "[snow-rt] fatal: scheduler accounting underflow\n";
+    if (write(2, msg, sizeof msg - 1) < 0) { /* aborting anyway */ }
+    abort();
+  }
+}
+
+/* ---------------------------------------------------------------- processes */
+
+SnowProcess *NOT_CACHEABLE snow_process_self(void) {
+  __asm__ volatile("" ::: "memory");
+  return snow_current_process;
+}
+
+static SnowWorker *NOT_CACHEABLE worker_self(void) {
+  __asm__ volatile("" ::: "memory");
+  return current_worker;
+}
+
+int snow_sched_active(void) { return atomic_load(&S.active); }
+
+/* Queues a RUNNABLE process: on the calling worker's queue, or the global
+ * one from other threads. */
+static void enqueue(SnowProcess *p) {
+  SnowWorker *w = worker_self();
+  rq_push(w ? &w->queue : &S.global, p);
+  notify_one();
+}
+
+int snow_process_wake(SnowProcess *p, int from_state, int reason) {
+  int expected = from_state;
+  if (!atomic_compare_exchange_strong(&p->state, &expected, PROC_RUNNABLE)) return 0;
+  p->wake_reason = reason;
+  snow_live_work_add(1);
+  enqueue(p);
+  return 1;
+}
+
+static void on_timer(SnowTimer *t) {
+  SnowProcess *p = (SnowProcess *)((char *)t - offsetof(SnowProcess, timer));
+  int st = atomic_load(&p->state);
+  if (st == PROC_WAITING_MSG || st == PROC_WAITING_TIMER) snow_process_wake(p, st, WAKE_TIMEOUT);
+}
+
+void snow_process_release(SnowProcess *p) {
+  if (atomic_fetch_sub(&p->refs, 1) != 1) return;
+  snow_mailbox_destroy(&p->mailbox);
+  if (p->stack) snow_stack_put(p->stack);
+  TSAN_DESTROY(p);
+  free(p);
+}
+
+_Noreturn static void finish(SnowProcess *p) {
+  p->intent = INTENT_EXIT;
+  TSAN_SWITCH(p->worker->tsan_fiber);
+  snow_ctx_switch(&p->ctx, &p->worker->sched_ctx);
+  abort(); /* a dead process is never resumed */
+}
+
+static void process_start(void *arg) {
+  SnowProcess *p = arg;
+  p->entry(p->arg);
+  finish(p);
+}
+
+SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_bytes) {
+  if (!atomic_load(&S.active)) return SNOW_NO_PID;
+  SnowProcess *p = calloc(1, sizeof *p);
+  if (!p) {
+    static const char msg[] = "[snow-rt] fatal: out of memory\n";
+    fflush(stdout);
+    if (write(2, msg, sizeof msg - 1) < 0) { /* exiting anyway */ }
+    _exit(134);
+  }
+  p->pid = atomic_fetch_add(&S.next_pid, 1);
+  p->stack = snow_stack_get(stack_bytes);
+  p->entry = entry;
+  p->arg = arg;
+  p->last_worker = -1;
+  p->timer.index = -1;
+  p->timer.fire = on_timer;
+  atomic_init(&p->refs, 1);
+  atomic_init(&p->state, PROC_RUNNABLE);
+  snow_mailbox_init(&p->mailbox);
+  snow_ctx_make(&p->ctx, p->stack->top, process_start, p);
+  TSAN_CREATE(p);
+  SnowPid pid = p->pid; /* once queued, p may run, end and be freed at once */
+  snow_proctable_insert(p);
+  snow_live_work_add(1);
+  enqueue(p);
+  return pid;
+}
+
+SnowPid snow_spawn(SnowProcessEntry entry, void *arg) {
+  return snow_spawn_with_stack(entry, arg, 0);
+}
+
+SnowPid snow_self(void) {
+  SnowProcess *p = snow_process_self();
+  return p ? p->pid : SNOW_NO_PID;
+}
+
+int snow_worker_index(void) {
+  SnowWorker *w = worker_self();
+  return w ? w->index : -1;
+}
+
+void snow_sched_suspend(SnowProcess *p, int intent) {
+  p->intent = intent;
+  p->wake_reason = WAKE_NONE;
+  TSAN_SWITCH(p->worker->tsan_fiber);
+  snow_ctx_switch(&p->ctx, &p->worker->sched_ctx);
+  /* Resumed, perhaps on another thread: only `p` is still valid here. */
+}
+
+void snow_yield(void) {
+  SnowProcess *p = snow_process_self();
+  if (p) snow_sched_suspend(p, INTENT_YIELD);
+}
+
+void NOT_CACHEABLE snow_reduce(void) {
+  SnowProcess *p = snow_current_process;
+  if (p && --p->budget <= 0) snow_sched_suspend(p, INTENT_YIELD);
+}
+
+SnowProcess *snow_current_process_get(void) { return snow_process_self(); }
+
+_Noreturn void snow_process_exit(void) {
+  SnowProcess *p = snow_process_self();
+  if (!p) {
+    static const char msg[] = "[snow-rt] fatal: snow_process_exit outside a process\n";
+    if (write(2, msg, sizeof msg - 1) < 0) { /* aborting anyway */ }
+    abort();
+  }
+  finish(p);
+}
+
+void snow_sleep_ms(int64_t ms) {
+  SnowProcess *p = snow_process_self();
+  if (!p) {
+    if (ms > 0) {
+      struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+      while (nanosleep(&ts, &ts) != 0) {
+      }
+    }
+    return;
+  }
+  if (ms <= 0) {
+    snow_sched_suspend(p, INTENT_YIELD);
+    return;
+  }
+  p->block_deadline = snow_clock_ns() + (uint64_t)ms * 1000000u;
+  snow_sched_suspend(p, INTENT_BLOCK_TIMER);
+}
+
+void snow_external_begin(void) { snow_live_work_add(1); }
+void snow_external_end(void) { snow_live_work_add(-1); }
+
+/* ---------------------------------------------------------------- workers */
+
+/* Carries out what a process asked for when it switched out (we are on the
+ * worker's stack now, so the process may be resumed elsewhere at once). */
+static void after_switch(SnowWorker *w, SnowProcess *p) {
+  switch (p->intent) {
+  case INTENT_YIELD:
+    atomic_store(&p->state, PROC_RUNNABLE);
+    rq_push(&w->queue, p);
+    if (atomic_load_explicit(&w->queue.count, memory_order_relaxed) > 1) notify_one();
+    break;
+  case INTENT_BLOCK_MSG:
+  case INTENT_BLOCK_TIMER: {
+    int waiting = p->intent == INTENT_BLOCK_MSG ? PROC_WAITING_MSG : PROC_WAITING_TIMER;
+    atomic_fetch_add(&p->refs, 1); /* p may be woken, run and end meanwhile */
+    if (p->block_deadline) {
+      /* Arm and publish together: the timer cannot fire before the state
+       * says WAITING (fire runs under the timer lock). */
+      snow_timer_lock();
+      snow_timer_add_locked(&p->timer, p->block_deadline);
+      atomic_store(&p->state, waiting);
+      snow_timer_unlock();
+    } else {
+      atomic_store(&p->state, waiting);
+    }
+    /* A send that pushed before our store may have missed WAITING_MSG. */
+    if (waiting == PROC_WAITING_MSG && snow_mailbox_has_new(&p->mailbox))
+      snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
+    snow_live_work_add(-1);
+    snow_process_release(p);
+    break;
+  }
+  case INTENT_EXIT:
+    snow_proctable_remove(p);
+    atomic_store(&p->state, PROC_DEAD);
+    snow_stack_put(p->stack);
+    p->stack = NULL;
+    if (p->pid == 0) atomic_store(&S.main_finished, 1);
+    snow_process_release(p); /* the table's reference */
+    snow_live_work_add(-1);
+    break;
+  }
+}
+
+static void run(SnowWorker *w, SnowProcess *p) {
+  atomic_store_explicit(&p->state, PROC_RUNNING, memory_order_relaxed);
+  if (p->last_worker >= 0 && p->last_worker != w->index) atomic_fetch_add(&S.migrations, 1);
+  p->last_worker = w->index;
+  p->worker = w;
+  p->budget = SNOW_REDUCTIONS_PER_SLICE;
+  SnowHeap *saved_heap = snow_current_heap;
+  if (p->heap) snow_current_heap = p->heap;
+  snow_current_process = p;
+  TSAN_SWITCH(p->tsan_fiber);
+  snow_ctx_switch(&w->sched_ctx, &p->ctx);
+  snow_current_process = NULL;
+  snow_current_heap = saved_heap;
+  after_switch(w, p);
+}
+
+static SnowProcess *steal(SnowWorker *w) {
+  unsigned n = S.nworkers;
+  if (n < 2) return NULL;
+  w->rng = w->rng * 6364136223846793005ull + 1442695040888963407ull;
+  unsigned start = (unsigned)(w->rng >> 33) % n;
+  for (unsigned i = 0; i < n; i++) {
+    unsigned v = (start + i) % n;
+    if (v == (unsigned)w->index) continue;
+    SnowProcess *p = rq_steal_half(&S.workers[v].queue, &w->queue);
+    if (p) {
+      atomic_fetch_add(&S.steals, 1);
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__)
+  __asm__ volatile("pause");
+#elif defined(__aarch64__)
+  __asm__ volatile("yield");
+#endif
+}
+
+static SnowProcess *find_work(SnowWorker *w) {
+  SnowProcess *p = rq_pop(&w->queue);
+  if (!p) p = rq_pop(&S.global);
+  if (!p) p = steal(w);
+  return p;
+}
+
+/* Looks for work a little longer before parking: a futex sleep and wake-up
+ * costs far more than a short spin when work arrives at a high rate. */
+static SnowProcess *spin_for_work(SnowWorker *w) {
+  atomic_fetch_add(&S.spinning, 1);
+  SnowProcess *p = NULL;
+  for (int round = 0; round < 16 && !p && !atomic_load(&S.shutdown); round++) {
+    for (int k = 0; k < 32; k++) cpu_relax();
+    p = find_work(w);
+  }
+  atomic_fetch_sub(&S.spinning, 1);
+  return p;
+}
+
+static void worker_loop(SnowWorker *w) {
+  w->tsan_fiber = TSAN_CURRENT();
+  while (!atomic_load(&S.shutdown)) {
+    if (snow_timer_next_deadline() != UINT64_MAX) snow_timers_run_due(snow_clock_ns());
+    SnowProcess *p = NULL;
+    /* Look at the global queue now and then even when busy (fairness). */
+    if (++w->ticks % 61 == 0) p = rq_pop(&S.global);
+    if (!p) p = find_work(w);
+    if (!p && S.nworkers > 1) p = spin_for_work(w);
+    if (!p) {
+      park();
+      continue;
+    }
+    run(w, p);
+  }
+}
+
+/* Every worker thread gets an alternate signal stack so a guard-page fault
+ * can be handled; returns the stack to free, or NULL if one was there. */
+static void *install_altstack(void) {
+  stack_t old;
+  if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE)) return NULL;
+  size_t size = 64 * 1024 + MINSIGSTKSZ;
+  void *mem = malloc(size);
+  if (!mem) return NULL;
+  stack_t ss = {.ss_sp = mem, .ss_size = size, .ss_flags = 0};
+  if (sigaltstack(&ss, NULL) != 0) {
+    free(mem);
+    return NULL;
+  }
+  return mem;
+}
+
+static void remove_altstack(void *mem) {
+  if (!mem) return;
+  stack_t ss = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+  sigaltstack(&ss, NULL);
+  free(mem);
+}
+
+static void *worker_thread(void *arg) {
+  SnowWorker *w = arg;
+  current_worker = w;
+  w->altstack = install_altstack();
+  worker_loop(w);
+  remove_altstack(w->altstack);
+  current_worker = NULL;
+  return NULL;
+}
+
+static unsigned worker_count(const SnowSchedOptions *opts) {
+  long n = opts && opts->workers ? (long)opts->workers : 0;
+  const char *env = getenv("SNOW_SCHEDULERS");
+  if (!n && env && *env) n = strtol(env, NULL, 10);
+  if (n <= 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n <= 0) n = 1;
+  if (n > 1024) n = 1024;
+  return (unsigned)n;
+}
+
+static uint64_t abandoned_count;
+
+static void abandon(SnowProcess *p) {
+  atomic_store(&p->state, PROC_DEAD);
+  abandoned_count++;
+  snow_process_release(p); /* frees the stack and mailbox with the block */
+}
+
+SnowSchedResult snow_sched_run(const SnowSchedOptions *opts, SnowProcessEntry main_entry,
+                               void *arg) {
+  SnowSchedResult result = {0};
+  unsigned n = worker_count(opts);
+  S.nworkers = n;
+  S.workers = calloc(n, sizeof *S.workers);
+  if (!S.workers) abort();
+  for (unsigned i = 0; i < n; i++) {
+    S.workers[i].index = (int)i;
+    S.workers[i].rng = 0x9E3779B97F4A7C15ull * (i + 1);
+    rq_init(&S.workers[i].queue);
+  }
+  rq_init(&S.global);
+  pthread_mutex_init(&S.park_lock, NULL);
+  pthread_condattr_t ca;
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&S.park_cond, &ca);
+  pthread_condattr_destroy(&ca);
+  atomic_store(&S.idle, 0);
+  atomic_store(&S.spinning, 0);
+  atomic_store(&S.notify_pending, 0);
+  atomic_store(&S.live_work, 0);
+  atomic_store(&S.shutdown, 0);
+  atomic_store(&S.next_pid, 0);
+  atomic_store(&S.steals, 0);
+  atomic_store(&S.migrations, 0);
+  atomic_store(&S.main_finished, 0);
+  abandoned_count = 0;
+  snow_proctable_init();
+  snow_timers_init();
+  atomic_store(&S.active, 1);
+
+  SnowWorker *w0 = &S.workers[0];
+  current_worker = w0;
+  w0->altstack = install_altstack();
+  snow_spawn_with_stack(main_entry, arg, opts ? opts->main_stack_bytes : 0);
+  for (unsigned i = 1; i < n; i++) {
+    if (pthread_create(&S.workers[i].thread, NULL, worker_thread, &S.workers[i]) != 0) {
+      static const char msg[] = "[snow-rt] fatal: cannot start scheduler thread\n";
+      if (write(2, msg, sizeof msg - 1) < 0) { /* exiting anyway */ }
+      _exit(134);
+    }
+  }
+  worker_loop(w0);
+  for (unsigned i = 1; i < n; i++) pthread_join(S.workers[i].thread, NULL);
+  remove_altstack(w0->altstack);
+  current_worker = NULL;
+
+  atomic_store(&S.active, 0);
+  snow_proctable_drain(abandon);
+  result.main_finished = atomic_load(&S.main_finished);
+  result.spawned = atomic_load(&S.next_pid);
+  result.abandoned = abandoned_count;
+  result.steals = atomic_load(&S.steals);
+  result.migrations = atomic_load(&S.migrations);
+  snow_timers_destroy();
+  for (unsigned i = 0; i < n; i++) pthread_mutex_destroy(&S.workers[i].queue.lock);
+  pthread_mutex_destroy(&S.global.lock);
+  pthread_cond_destroy(&S.park_cond);
+  pthread_mutex_destroy(&S.park_lock);
+  free(S.workers);
+  S.workers = NULL;
+  S.nworkers = 0;
+  return result;
+}

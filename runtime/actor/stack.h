@@ -1,0 +1,59 @@
+/* stack.h — coroutine stacks (internal to runtime/actor/).
+ *
+ * Contract. Stacks are carved out of large regions reserved with
+ * mmap(MAP_NORESERVE) — pages are committed only when touched — so that
+ * 100,000s of stacks need neither one mmap call nor one kernel mapping each.
+ * Every stack has an inaccessible guard area (16 KiB, or a page if larger) below its lowest usable byte.
+ * Guards are installed with madvise(MADV_GUARD_INSTALL) where the kernel has
+ * it (Linux >= 6.13: no VMA split, so a whole region stays one mapping);
+ * otherwise with mprotect(PROT_NONE), which splits the region into two
+ * mappings per stack: those guards are installed only while the process-wide
+ * budget derived from vm.max_map_count lasts, and stacks carved after that
+ * have no guard page (snow_stack_guarded() says so; see the report/known
+ * gaps). The environment variable SNOW_STACK_GUARD=mprotect forces the
+ * mprotect path (tests, emulators that ignore MADV_GUARD_INSTALL). Released
+ * stacks go to a free list and are reused; the pages of
+ * stacks beyond a hot reserve are given back to the OS (MADV_DONTNEED).
+ *
+ * Thread safety: every function may be called from any thread.
+ * snow_stack_guard_hit() is async-signal-safe (it reads only append-only,
+ * atomically published tables) and is meant for a SIGSEGV handler running on
+ * an alternate signal stack. */
+#ifndef SNOW_ACTOR_STACK_H
+#define SNOW_ACTOR_STACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct SnowStack {
+  char *lo;          /* lowest usable byte (the guard lies just below) */
+  char *top;         /* highest usable address (exclusive), 16-byte aligned */
+  struct SnowStack *next_free;
+  uint32_t dedicated; /* own mapping (larger than a region slot) */
+  uint32_t guarded;   /* a guard area protects this stack */
+  char *map;          /* dedicated: the mapping to unmap */
+  size_t map_len;
+} SnowStack;
+
+/* Usable bytes of a region-slot stack (>= 64 KiB as concurrency.md §17 asks). */
+size_t snow_stack_default_size(void);
+
+/* A stack with at least `usable` bytes (0: the default size): from the free
+ * list, a region slot, or — if larger than a slot — its own mapping with a
+ * guard page. Fatal (`[snow-rt] fatal: out of memory`) when the OS refuses. */
+SnowStack *snow_stack_get(size_t usable);
+/* Returns a stack for reuse (dedicated stacks are unmapped). */
+void snow_stack_put(SnowStack *s);
+
+/* Nonzero when `addr` lies in the guard area of some stack handed out by this
+ * module (live or free). Async-signal-safe. */
+int snow_stack_guard_hit(uintptr_t addr);
+
+/* Statistics for tests: slots ever carved, regions reserved, stacks on the
+ * free list. */
+typedef struct SnowStackStats {
+  uint64_t carved, regions, free_count, guard_by_madvise;
+} SnowStackStats;
+SnowStackStats snow_stack_stats(void);
+
+#endif

@@ -66,7 +66,10 @@ $(BUILD)/unit/%: tests/unit/%.c $(COMPILER_LIB_OBJS) $(BUILD)/libsnowrt.a
 
 unit: $(UNIT_BINS)
 
-demo: deps all
+# `deps` may install LLVM, so the build runs in a fresh make that reads
+# llvm-config only after the install.
+demo: deps
+	$(MAKE) all
 	$(BUILD)/snowc run examples/hello
 
 test: deps

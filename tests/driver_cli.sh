@@ -11,6 +11,10 @@ case $BUILD in /*) ;; *) BUILD="$ROOT/$BUILD" ;; esac
 SNOWC="$BUILD/snowc"
 W=$(mktemp -d "${TMPDIR:-/tmp}/snow-cli.XXXXXX")
 trap 'rm -rf "$W"' EXIT INT TERM
+# a private TMPDIR, so that the check for left-behind temporary directories
+# is not disturbed by other snowc runs on the machine
+mkdir -p "$W/tmp"
+export TMPDIR="$W/tmp"
 cd "$W" || exit 1
 passed=0
 failed=0

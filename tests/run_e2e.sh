@@ -7,13 +7,16 @@
 #                               run; stdout must equal NAME.out exactly, exit status
 #                               NAME.exit (default 0), stderr must contain NAME.err
 #                               (if present); NAME.stdin is fed to stdin (else
-#                               /dev/null); NAME.timeout overrides the 10 s limit;
+#                               /dev/null); NAME.args holds the program's
+#                               command-line arguments (split at whitespace);
+#                               NAME.timeout overrides the 10 s limit;
 #                               NAME.noasan skips the case when SNOW_E2E_ASAN=1;
 #                               NAME.warn: lines the build's stderr must contain
 #                               (warnings: the build itself must still succeed).
 #   tests/e2e/**/NAME/          multi-module project (has expected.out): the same,
 #                               with expected.out / expected.exit / expected.err /
-#                               expected.stdin / expected.warn inside the directory.
+#                               expected.stdin / expected.warn / expected.args
+#                               inside the directory.
 #   tests/compile_fail/NAME.snow (or NAME.gen, a shell script that writes the
 #                               program to stdout): the build must fail with exit
 #                               status 1 and stderr must contain every line of
@@ -54,6 +57,7 @@ if [ "${1:-}" = "--case" ]; then
       exp_out="$ROOT/$base.out" exp_exit="$ROOT/$base.exit" exp_err="$ROOT/$base.err" stdin="$ROOT/$base.stdin"
       [ -f "$ROOT/$base.timeout" ] && tmo=$(cat "$ROOT/$base.timeout")
       exp_warn="$ROOT/$base.warn"
+      prog_args="$ROOT/$base.args"
       ;;
     proj)
       cp -R "$ROOT/$src/." "$work/"
@@ -62,6 +66,7 @@ if [ "${1:-}" = "--case" ]; then
       stdin="$ROOT/$src/expected.stdin"
       [ -f "$ROOT/$src/expected.timeout" ] && tmo=$(cat "$ROOT/$src/expected.timeout")
       exp_warn="$ROOT/$src/expected.warn"
+      prog_args="$ROOT/$src/expected.args"
       ;;
     fail)
       base=${src%.*}
@@ -101,7 +106,10 @@ $(head -c 1500 "$work/build.err")"
     done <"$exp_warn"
   fi
   [ -f "$stdin" ] || stdin=/dev/null
-  (cd "$work" && timeout "$tmo" ./prog) <"$stdin" >"$work/stdout" 2>"$work/stderr"
+  argv=""
+  [ -f "$prog_args" ] && argv=$(cat "$prog_args")
+  # shellcheck disable=SC2086 # split at whitespace on purpose (set -f: no globbing)
+  (cd "$work" && set -f && timeout "$tmo" ./prog $argv) <"$stdin" >"$work/stdout" 2>"$work/stderr"
   st=$?
   want=0
   [ -f "$exp_exit" ] && want=$(tr -d ' \n' <"$exp_exit")

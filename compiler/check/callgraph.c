@@ -15,7 +15,14 @@ typedef struct Graph {
   IntVec *edges; /* per function */
   int cur;
   VEC(const char *) locals; /* names bound in the enclosing scopes */
-} Graph;
+  SymTab methods;           /* impl method name -> IntVec* of indexes: reached */
+} Graph;                    /* by name from any `x.m(...)` or `m(x, ...)` */
+
+static void method_edges(Graph *g, const char *name) {
+  IntVec *targets = symtab_get(&g->methods, name);
+  for (int k = 0; targets && k < targets->len; k++)
+    VEC_PUSH(g->c->a, g->edges[g->cur], targets->items[k]);
+}
 
 static void walk_expr(Graph *g, Expr *e, int depth);
 
@@ -77,8 +84,10 @@ static void walk_expr(Graph *g, Expr *e, int depth) {
   if (e->kind == EXPR_NAME && e->name.text) {
     intptr_t idx = (intptr_t)symtab_get(&g->index, e->name.text);
     if (idx > 0 && !is_local(g, e->name.text)) VEC_PUSH(g->c->a, g->edges[g->cur], (int)(idx - 1));
+    if (idx == 0 && !is_local(g, e->name.text)) method_edges(g, e->name.text);
     return;
   }
+  if (e->kind == EXPR_FIELD && e->name.text) method_edges(g, e->name.text);
   for (int i = 0; i < e->parts.len; i++)
     walk_expr(g, e->parts.items[i].expr, d);
   for (int i = 0; i < e->elems.len; i++)
@@ -167,8 +176,19 @@ static int tarjan(Checker *c, int n, Graph *g, int *comp) {
 int callgraph_components(Checker *c, FnDecl **fns, int n, int *comp) {
   Graph g = {.c = c};
   g.edges = ARENA_ARRAY(c->a, IntVec, n + 1);
-  for (int i = 0; i < n; i++)
-    symtab_put(c->a, &g.index, fns[i]->name.text, (void *)(intptr_t)(i + 1));
+  for (int i = 0; i < n; i++) {
+    if (!fns[i]->is_method) {
+      symtab_put(c->a, &g.index, fns[i]->name.text, (void *)(intptr_t)(i + 1));
+      continue;
+    }
+    if (!fns[i]->name.text) continue;
+    IntVec *targets = symtab_get(&g.methods, fns[i]->name.text);
+    if (!targets) {
+      targets = ARENA_NEW(c->a, IntVec);
+      symtab_put(c->a, &g.methods, fns[i]->name.text, targets);
+    }
+    VEC_PUSH(c->a, *targets, i);
+  }
   for (int i = 0; i < n; i++) {
     g.cur = i;
     g.locals.len = 0;

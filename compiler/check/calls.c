@@ -15,7 +15,7 @@ static bool in_group(Checker *c, FnDecl *fn) {
 }
 
 /* The type of a use of function `fn` (instantiated once generalised). */
-static Type *fn_use_type(Checker *c, FnDecl *fn, Ref *ref) {
+Type *fn_use_type(Checker *c, FnDecl *fn, Ref *ref) {
   ref->kind = REF_FN;
   ref->fn = fn;
   if (!fn->type) return new_var(c); /* a definition that could not be checked */
@@ -37,12 +37,23 @@ static unsigned builtin_requirement(int id) {
     return IFACE_ORD;
   case BI_DEFAULT:
     return IFACE_DEFAULT;
+  case BI_MAP_PUT: /* K needs Eq and Hash (stdlib.md §9.1) */
+  case BI_MAP_GET:
+  case BI_MAP_HAS_KEY:
+  case BI_MAP_DELETE:
+  case BI_MAP_MERGE:
+  case BI_MAP_FROM_LIST:
+    return IFACE_EQ | IFACE_HASH;
+  case BI_MATH_ABS: /* T is Int or Float (stdlib.md §7.1), as for prefix `-` */
+  case BI_MATH_MIN:
+  case BI_MATH_MAX:
+    return IFACE_NEG;
   default:
     return 0;
   }
 }
 
-static Type *builtin_use_type(Checker *c, int id, Ref *ref) {
+Type *builtin_use_type(Checker *c, int id, Ref *ref) {
   ref->kind = REF_BUILTIN;
   ref->builtin = id;
   Type *t = instantiate(c, builtin_scheme(c, id), &ref->inst, &ref->ninst);
@@ -92,13 +103,20 @@ Type *infer_name(Checker *c, Expr *e) {
 
 /* ------------------------------------------------------------ calls */
 
-typedef struct Arg {
-  Expr *expr;
-  Type *known; /* already inferred (receiver of a method call) */
-} Arg;
+
+/* A call of Tuple.first/second/nth/size on a known tuple type gets a
+ * function type for that tuple's size (collections.c); else `ft`. */
+static Type *retype_tuple_call(Checker *c, Ref *ref, Arg *args, int n, Type *ft) {
+  if (ref->kind != REF_BUILTIN || !tuple_builtin(ref->builtin) || n < 1 || args[0].known)
+    return ft;
+  args[0].known = infer_expr(c, args[0].expr);
+  Type *tt = type_resolve(args[0].known);
+  if (!tt || tt->kind != T_TUPLE) return ft;
+  return tuple_builtin_type(c, ref->builtin, tt, args[0].expr->span);
+}
 
 /* Applies a value of type `ft` to `args`; E0003/E0001 on mismatch. */
-static Type *apply(Checker *c, Type *ft, Arg *args, int n, Span call_span, Span callee_span) {
+Type *apply(Checker *c, Type *ft, Arg *args, int n, Span call_span, Span callee_span) {
   Type *r = type_resolve(ft);
   if (r && r->kind == T_FUN) {
     if (r->nargs != n) report_arity(c, call_span, r->nargs, n);
@@ -166,6 +184,9 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
   if (!t || t->kind != EXPR_NAME || !name_is_upper(t->name.text)) return false;
   const char *tn = t->name.text, *m = f->name.text ? f->name.text : "";
   if (scope_lookup(c, tn)) return false;
+  if (!symtab_get(&c->mi->modules, tn) && !builtin_is_namespace(tn) && !lookup_sum(c, tn) &&
+      !lookup_struct(c, tn) && lookup_variant(c, tn))
+    return false; /* a nullary constructor used as a receiver: `Red.describe()` */
   Module *mod = symtab_get(&c->mi->modules, tn);
   if (mod && mod->check_data) {
     ModuleInfo *ti = mod->check_data;
@@ -186,9 +207,11 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
     *out = new_var(c);
     return true;
   }
+  if (json_qualified(c, f, tn, m, out)) return true; /* deriving(Json) */
   SumDecl *sum = lookup_sum(c, tn);
   if (sum) {
     Variant *v = lookup_variant_in(sum, m);
+    if (!v && methods_type_qualified(c, f, NULL, sum, out)) return true;
     if (!v) {
       diag_error(c->dc, "E0010", c->mod->file, f->span, "not a known variant",
                  "unknown variant: %s", m);
@@ -209,6 +232,8 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
     *out = builtin_use_type(c, id, &f->ref);
     return true;
   }
+  if (lookup_struct(c, tn) && methods_type_qualified(c, f, lookup_struct(c, tn), NULL, out))
+    return true;
   if (lookup_struct(c, tn)) {
     diag_error(c->dc, "E9999", c->mod->file, f->span, "generated functions are not available yet",
                "not yet supported: %s.%s", tn, m);
@@ -294,12 +319,14 @@ static Type *infer_method_call(Checker *c, Expr *call, Expr *pipe_arg) {
   int nwritten = call->elems.len;
   Arg *args = ARENA_ARRAY(c->a, Arg, nwritten + extra + 2);
   Type *qt;
+  if (methods_interface_call(c, call, pipe_arg, &qt)) return qt; /* `I.m(v)` (methods.c) */
   if (qualified_name(c, f, &qt)) {
     f->type = qt;
     int n = 0;
     if (pipe_arg) args[n++] = (Arg){pipe_arg, NULL};
     for (int i = 0; i < nwritten; i++)
       args[n++] = (Arg){call->elems.items[i], NULL};
+    qt = retype_tuple_call(c, &f->ref, args, n, qt);
     return apply(c, qt, args, n, call->span, f->span);
   }
   Type *recv = infer_expr(c, f->target);
@@ -313,10 +340,13 @@ static Type *infer_method_call(Checker *c, Expr *call, Expr *pipe_arg) {
     return apply(c, ft, args, n, call->span, f->span);
   }
   const char *m = f->name.text ? f->name.text : "";
+  Type *mt;
+  if (methods_receiver_call(c, call, recv, pipe_arg, &mt)) return mt; /* impls (methods.c) */
   int id = -1;
   static const char *const iface_methods[] = {"to_string", "inspect", "hash", "compare"};
   for (size_t k = 0; k < sizeof iface_methods / sizeof *iface_methods; k++)
     if (!strcmp(m, iface_methods[k])) id = builtin_lookup("", m);
+  if (id < 0) id = json_method(c, recv, m); /* deriving(Json) */
   if (id < 0) {
     const char *ns = fallback_namespace(recv);
     if (ns) id = builtin_lookup(ns, m);
@@ -367,6 +397,8 @@ Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg) {
   Expr *callee = call->target;
   if (!callee) return new_var(c);
   if (callee->kind == EXPR_FIELD) return infer_method_call(c, call, pipe_arg);
+  Type *mt;
+  if (methods_function_form_call(c, call, pipe_arg, &mt)) return mt; /* `m(v)` (methods.c) */
   Type *ft = infer_expr(c, callee);
   int n = call->elems.len + (pipe_arg ? 1 : 0);
   Arg *args = ARENA_ARRAY(c->a, Arg, n + 1);
@@ -374,6 +406,7 @@ Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg) {
   if (pipe_arg) args[k++] = (Arg){pipe_arg, NULL};
   for (int i = 0; i < call->elems.len; i++)
     args[k++] = (Arg){call->elems.items[i], NULL};
+  ft = retype_tuple_call(c, &callee->ref, args, n, ft);
   return apply(c, ft, args, n, call->span, callee->span);
 }
 
@@ -387,5 +420,6 @@ Type *infer_pipe(Checker *c, Expr *e) {
   }
   Type *ft = infer_expr(c, rhs);
   Arg a = {e->lhs, NULL};
+  ft = retype_tuple_call(c, &rhs->ref, &a, 1, ft);
   return apply(c, ft, &a, 1, e->span, rhs->span);
 }

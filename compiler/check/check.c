@@ -87,8 +87,6 @@ void check_clause_rules(Checker *c, FnDecl *fn) {
       break;
     }
   }
-  if (fn->clauses.items[0].where.len > 0)
-    report_unsupported(c, fn->clauses.items[0].header_span, "`where` clauses");
 }
 
 /* ------------------------------------------------------------ deriving */
@@ -122,7 +120,7 @@ static unsigned check_deriving(Checker *c, const char *tname, bool has, NameVec 
       diag_set_help(c->dc, d, "only Eq, Ord, Display, Debug, Hash, Json, and Row are derivable");
       continue;
     }
-    if (b == DERIVE_JSON || b == DERIVE_ROW) {
+    if (b == DERIVE_ROW) {
       report_unsupported(c, n->span, arena_printf(c->a, "deriving `%s`", n->text));
       continue;
     }
@@ -173,10 +171,6 @@ static Span fn_header(FnDecl *fn) {
 
 static const char *unsupported_item(ItemKind k) {
   switch (k) {
-  case ITEM_INTERFACE:
-    return "interfaces";
-  case ITEM_IMPL:
-    return "`impl` blocks";
   case ITEM_ACTOR:
     return "actors";
   case ITEM_SERVICE:
@@ -255,6 +249,12 @@ static void check_module(Checker *c, Module *m) {
     case ITEM_IMPORT:
       check_import(c, it);
       break;
+    case ITEM_INTERFACE:
+      symtab_put(c->a, &mi->others, item_name(it), it);
+      traits_declare_interface(c, it);
+      break;
+    case ITEM_IMPL:
+      break; /* after the whole module's types and interfaces are known */
     default: {
       const char *what = unsupported_item(it->kind);
       if (item_name(it)) symtab_put(c->a, &mi->others, item_name(it), it);
@@ -263,11 +263,22 @@ static void check_module(Checker *c, Module *m) {
     }
     }
   }
+  json_check_derives(c, m); /* E0038 (field types are resolved by now) */
+  /* impl methods are checked with the module's functions (traits.c) */
+  for (int i = 0; i < m->items.len; i++) {
+    if (m->items.items[i]->kind != ITEM_IMPL) continue;
+    FnDecl **methods;
+    int nm = traits_register_impl(c, m->items.items[i], &methods);
+    for (int k = 0; k < nm; k++)
+      VEC_PUSH(c->a, fns, methods[k]);
+  }
   /* signatures (level 1: generalised at level 0 after each group) */
   c->level = 1;
   for (int i = 0; i < fns.len; i++) {
     check_clause_rules(c, fns.items[i]);
-    fns.items[i]->type = fn_signature(c, fns.items[i]);
+    fns.items[i]->type = fns.items[i]->is_method ? traits_method_signature(c, fns.items[i])
+                                                 : fn_signature(c, fns.items[i]);
+    traits_check_signatures(c, fns.items[i]);
   }
   /* call graph and components */
   int n = fns.len;

@@ -39,4 +39,9 @@ bool check_program(Arena *a, DiagContext *dc, Program *p);
  * `sum_decl`, and Ref.variant / Pattern.variant point at its variants. */
 SumDecl *check_builtin_sum(int con);
 
+/* The method `m` of the impl for the concrete type `t` (restricted to the
+ * interface named `iface` when non-NULL), or NULL: static dispatch of
+ * interface-method calls on `where`-bounded parameters (check/traits.c). */
+FnDecl *check_impl_method(Program *p, Type *t, const char *iface, const char *m);
+
 #endif

@@ -13,6 +13,7 @@
  * - imports.c    `import` / `from … import`.
  * - patterns.c   pattern typing and bindings.
  * - exhaust.c    usefulness-based exhaustiveness and redundancy (§6.8).
+ * - loops.c      `while`, `for`, `break`, `continue` (§6.9).
  * - finalize.c   after each top-level definition: zonking of annotations,
  *                tail positions, interpolation and `default()` checks,
  *                pattern-set checks.
@@ -103,6 +104,7 @@ typedef struct LambdaCtx {
   Type *ret;           /* result type */
   TypeExpr *ret_annot; /* declared result type, if any */
   VEC(Binding *) captures;
+  int loop_depth; /* enclosing `while`/`for` bodies inside this function (loops.c) */
 } LambdaCtx;
 
 /* A reference to a function of the SCC group being checked: its Ref.inst
@@ -226,6 +228,13 @@ static inline bool name_is_upper(const char *s) {
   return s && *s >= 'A' && *s <= 'Z';
 }
 
+/* ------------------------------------------------------------ loops.c */
+
+Type *infer_while(Checker *c, Expr *e);
+Type *infer_for(Checker *c, Expr *e);
+Type *infer_break(Checker *c, Expr *e);    /* E0032 outside a loop body */
+Type *infer_continue(Checker *c, Expr *e); /* E0033 outside a loop body */
+
 /* ------------------------------------------------------------ calls.c */
 
 Type *infer_name(Checker *c, Expr *e);
@@ -233,6 +242,49 @@ Type *infer_field(Checker *c, Expr *e);
 Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg); /* pipe_arg: `x |> f(...)` */
 Type *infer_pipe(Checker *c, Expr *e);
 int struct_field_index(StructDecl *s, const char *name);
+
+/* ------------------------------------------------------------ traits.c */
+
+void traits_declare_interface(Checker *c, Item *it);
+/* Registers `impl I for T`; returns its methods (written + defaults) to be
+ * checked with the module's functions. */
+int traits_register_impl(Checker *c, Item *it, FnDecl ***methods_out);
+/* fn_signature of an impl method: `self` and `Self` are the implementing type. */
+Type *traits_method_signature(Checker *c, FnDecl *fn);
+void traits_check_signatures(Checker *c, FnDecl *fn); /* E0008 */
+bool traits_is_interface(Checker *c, const char *name);
+bool traits_is_builtin_protocol(Checker *c, const char *name); /* Display, Eq, ... */
+bool traits_has_method_named(Checker *c, const char *m);
+FnDecl *traits_find_method(Checker *c, Type *recv, const char *m, const char *iface, Span at,
+                           bool *ambiguous);
+/* `where` clauses: records the bounds of fn's generic parameters (env). */
+void traits_record_bounds(Checker *c, FnDecl *fn, TypeParamEnv *env);
+/* A method call on a bounded generic parameter: sets `ref` (REF_METHOD,
+ * .item = the interface) and *fn_type (NULL after an E0027); false when the
+ * receiver is not a bounded parameter providing m. */
+bool traits_bound_call(Checker *c, Type *recv, const char *m, const char *iface, Span at,
+                       Ref *ref, Type **fn_type);
+void traits_check_ref_bounds(Checker *c, Expr *e); /* E0006 for `where` bounds */
+
+/* ------------------------------------------------------------ calls.c (shared with methods.c) */
+
+typedef struct Arg {
+  Expr *expr;
+  Type *known; /* already inferred (receiver of a method call) */
+} Arg;
+
+Type *fn_use_type(Checker *c, FnDecl *fn, Ref *ref);   /* a use of a named function */
+Type *builtin_use_type(Checker *c, int id, Ref *ref); /* a use of a library function */
+/* Applies a value of type `ft` to `args`; E0003/E0001 on mismatch. */
+Type *apply(Checker *c, Type *ft, Arg *args, int n, Span call_span, Span callee_span);
+
+/* ------------------------------------------------------------ methods.c */
+
+/* Each returns true when it decided the call (its type in *out). */
+bool methods_receiver_call(Checker *c, Expr *call, Type *recv, Expr *pipe_arg, Type **out);
+bool methods_interface_call(Checker *c, Expr *call, Expr *pipe_arg, Type **out);
+bool methods_function_form_call(Checker *c, Expr *call, Expr *pipe_arg, Type **out);
+bool methods_type_qualified(Checker *c, Expr *f, StructDecl *s, SumDecl *u, Type **out);
 
 /* ------------------------------------------------------------ guards.c */
 
@@ -293,5 +345,24 @@ bool enter_depth(Checker *c, Span span);
 void check_clause_rules(Checker *c, FnDecl *fn);
 void leave_depth(Checker *c);
 Diagnostic *report_unsupported(Checker *c, Span span, const char *what);
+
+/* ------------------------------------------------------------ collections.c */
+
+/* Tuple.first/second/nth/size: typed from the tuple argument's size. */
+bool tuple_builtin(int id);
+Type *tuple_builtin_type(Checker *c, int id, Type *tuple, Span span);
+
+/* ------------------------------------------------------------ json.c */
+
+/* JSON-serializable (web-data-dist.md §1.6.2); type variables count as yes. */
+bool json_serializable(Type *t, int depth);
+/* E0038 for the fields of every type of `m` deriving Json (drops the derive). */
+void json_check_derives(Checker *c, Module *m);
+/* `T.from_json` / `T.from_json_value`: true when handled (type in *out). */
+bool json_qualified(Checker *c, Expr *f, const char *tn, const char *m, Type **out);
+/* BI_JSON_TO_JSON for `v.to_json()` on a type deriving Json, else -1. */
+int json_method(Checker *c, Type *recv, const char *m);
+/* Final-type checks of a reference (finalize.c): E0038, E0046. */
+void json_check_ref(Checker *c, Expr *e);
 
 #endif

@@ -49,7 +49,6 @@ static bool has_display_or_debug(Type *t) {
     case TC_RANGE:
     case TC_QUEUE:
     case TC_OPAQUE:
-    case TC_JSON:
       return false;
     case TC_STRUCT:
       return t->struct_decl && (t->struct_decl->derives & (DERIVE_DISPLAY | DERIVE_DEBUG));
@@ -147,9 +146,13 @@ static void fin_expr(Fin *f, Expr *e, bool tail, int depth) {
     break;
   case EXPR_NAME:
     check_default_use(f, e);
+    json_check_ref(f->c, e);
+    traits_check_ref_bounds(f->c, e);
     break;
   case EXPR_FIELD:
     check_default_use(f, e);
+    json_check_ref(f->c, e);
+    traits_check_ref_bounds(f->c, e);
     fin_expr(f, e->target, false, d);
     break;
   case EXPR_CALL:
@@ -220,6 +223,15 @@ static void fin_expr(Fin *f, Expr *e, bool tail, int depth) {
   }
   case EXPR_BLOCK:
     fin_stmts(f, &e->stmts, tail, d);
+    break;
+  case EXPR_WHILE:
+  case EXPR_FOR: /* nothing inside a loop is in tail position */
+    if (e->loop_binding) e->loop_binding->type = zonk(f->c, e->loop_binding->type, f->epoch);
+    if (e->loop_value_binding)
+      e->loop_value_binding->type = zonk(f->c, e->loop_value_binding->type, f->epoch);
+    fin_expr(f, e->target, false, d);
+    fin_expr(f, e->filter, false, d);
+    fin_expr(f, e->then_branch, false, d);
     break;
   default:
     break;

@@ -142,6 +142,7 @@ Type *fn_signature(Checker *c, FnDecl *fn) {
         cl->params.items[i].annot ? resolve_type_expr(c, cl->params.items[i].annot) : new_var(c);
   Type *ret = cl->ret ? resolve_type_expr(c, cl->ret) : new_var(c);
   if (env) {
+    traits_record_bounds(c, fn, env); /* `where T: I` */
     c->tparams = env->parent;
     FnEnv fe = {fn, env}; /* looked up when the body is checked */
     VEC_PUSH(c->a, c->fn_envs, fe);

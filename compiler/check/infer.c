@@ -320,6 +320,19 @@ static Type *infer_list(Checker *c, Expr *e) {
   return type_list(c->a, elem);
 }
 
+/* `%{k => v, ...}`: one key type (with Eq and Hash, §5.1) and one value type. */
+static Type *infer_map(Checker *c, Expr *e) {
+  Type *kv[2] = {new_var(c), new_var(c)};
+  for (int i = 0; i < e->entries.len; i++) {
+    MapEntry *en = &e->entries.items[i];
+    expect_type(c, kv[0], infer_with_hint(c, en->key, kv[0]), en->key->span, NULL);
+    expect_type(c, kv[1], infer_with_hint(c, en->value, kv[1]), en->value->span, NULL);
+  }
+  if (e->entries.len)
+    require_or_report(c, kv[0], IFACE_EQ | IFACE_HASH, e->entries.items[0].key->span);
+  return type_con(c->a, TC_MAP, "Map", kv, 2);
+}
+
 /* Enclosing top-level function (for self()/receive placement rules). */
 static bool inside_main(Checker *c) {
   LambdaCtx *outer = NULL;
@@ -347,9 +360,9 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
     return infer_string(c, e);
   case EXPR_NAME:
     return infer_name(c, e);
-  case EXPR_SELF:
-    report_unsupported(c, e->span, "`self` (methods)");
-    return new_var(c);
+  case EXPR_SELF: /* the method's `self` parameter, an ordinary local */
+    e->name.text = "self";
+    return infer_name(c, e);
   case EXPR_TUPLE: {
     int n = e->elems.len;
     Type **el = ARENA_ARRAY(c->a, Type *, n + 1);
@@ -362,8 +375,7 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
   case EXPR_LIST:
     return infer_list(c, e);
   case EXPR_MAP:
-    report_unsupported(c, e->span, "map literals");
-    return new_var(c);
+    return infer_map(c, e);
   case EXPR_UNARY: {
     Type *t = infer_expr(c, e->lhs);
     if (e->unop == OP_NOT) {
@@ -392,26 +404,14 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
     return infer_case(c, e);
   case EXPR_CLOSURE:
     return infer_closure(c, e, hint);
-  case EXPR_WHILE:
-    report_unsupported(c, e->span, "`while` loops");
-    return type_unit();
+  case EXPR_WHILE: /* loops.c */
+    return infer_while(c, e);
   case EXPR_FOR:
-    report_unsupported(c, e->span, "`for` loops");
-    return type_list(c->a, new_var(c));
-  case EXPR_BREAK: {
-    Diagnostic *d =
-        report_error(c, "E0032", e->span, "`break` can only be used inside a `while` or `for` loop",
-                     "`break` outside of loop");
-    diag_set_help(c->dc, d, "move this `break` inside a loop body");
-    return type_never();
-  }
-  case EXPR_CONTINUE: {
-    Diagnostic *d = report_error(c, "E0033", e->span,
-                                 "`continue` can only be used inside a `while` or `for` loop",
-                                 "`continue` outside of loop");
-    diag_set_help(c->dc, d, "move this `continue` inside a loop body");
-    return type_never();
-  }
+    return infer_for(c, e);
+  case EXPR_BREAK:
+    return infer_break(c, e);
+  case EXPR_CONTINUE:
+    return infer_continue(c, e);
   case EXPR_BLOCK: {
     int mark = c->scope.len;
     Type *t = infer_block_stmts(c, &e->stmts);

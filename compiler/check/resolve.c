@@ -545,6 +545,14 @@ Scheme *builtin_scheme(Checker *c, int id) {
   }
   s.gnames = names;
   s.gvars = vars;
+  sp_ws(&s);
+  if (*s.p != '(') { /* a library constant such as Math.pi: "Float" */
+    Scheme *k = ARENA_NEW(c->a, Scheme);
+    k->type = sp_type(&s, 0);
+    k->vars = ARENA_ARRAY(c->a, Type *, 1);
+    c->builtin_schemes[id] = k;
+    return k;
+  }
   if (!sp_eat(&s, "(")) s.bad = true;
   Type *params[8];
   int np = sp_list(&s, ")", params, 8, 0);

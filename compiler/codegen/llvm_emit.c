@@ -17,11 +17,15 @@ enum {
   GC_STATIC = 0x80,
   KIND_STRING = 1,
   KIND_RECORD = 2,
-  IMMEDIATE_LIMIT = 4096
+  IMMEDIATE_LIMIT = 4096,
+  SMALL_OBJECT_MAX = 8192 /* SNOW_SMALL_MAX of snow_heap.h: larger ones are large objects */
 };
 
 typedef struct LoopTarget {
   LLVMBasicBlockRef head;
+  LLVMBasicBlockRef exit; /* created by the first IR_BREAK (NULL before) */
+  LLVMBasicBlockRef *breaks; /* blocks that branch to `exit` (value 0), malloc'd */
+  int nbreaks, capbreaks;
 } LoopTarget;
 
 typedef struct Emitter {
@@ -437,10 +441,35 @@ static LLVMValueRef emit_loop(Emitter *e, const IrNode *n) {
     e->caploops = e->caploops ? 2 * e->caploops : 4;
     e->loops = realloc(e->loops, sizeof(*e->loops) * (size_t)e->caploops);
   }
-  e->loops[e->nloops++].head = head;
+  e->loops[e->nloops++] = (LoopTarget){.head = head};
   LLVMValueRef v = emit(e, n->kids[0]);
-  e->nloops--;
-  return v;
+  LoopTarget done = e->loops[--e->nloops];
+  if (!done.exit) return v;
+  /* left by IR_BREAK: the loop's value is the body's on fallthrough, else 0 */
+  LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
+  LLVMBuildBr(e->b, done.exit);
+  LLVMPositionBuilderAtEnd(e->b, done.exit);
+  LLVMValueRef phi = LLVMBuildPhi(e->b, e->i64, "loopval");
+  LLVMAddIncoming(phi, &v, &from, 1);
+  LLVMValueRef zero = LLVMConstInt(e->i64, 0, 0);
+  for (int i = 0; i < done.nbreaks; i++)
+    LLVMAddIncoming(phi, &zero, &done.breaks[i], 1);
+  free(done.breaks);
+  return phi;
+}
+
+/* IR_BREAK: branch to the innermost loop's exit block. */
+static void emit_break(Emitter *e) {
+  if (e->nloops == 0) return;
+  LoopTarget *t = &e->loops[e->nloops - 1];
+  if (!t->exit) t->exit = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "loopexit");
+  if (t->nbreaks == t->capbreaks) {
+    t->capbreaks = t->capbreaks ? 2 * t->capbreaks : 4;
+    t->breaks = realloc(t->breaks, sizeof(*t->breaks) * (size_t)t->capbreaks);
+  }
+  t->breaks[t->nbreaks++] = LLVMGetInsertBlock(e->b);
+  LLVMBuildBr(e->b, t->exit);
+  start_dead_block(e);
 }
 
 static LLVMValueRef emit_call(Emitter *e, const IrNode *n) {
@@ -471,6 +500,80 @@ static LLVMValueRef emit_call_closure(Emitter *e, const IrNode *n) {
   return r;
 }
 
+/* The current heap's allocation window. A call to the out-of-line runtime
+ * accessor, never a direct TLS access: issue #4 may move a process to another
+ * thread at any call, and LLVM would CSE a thread-local address across
+ * calls. The accessor is declared `memory(inaccessiblemem: read)`: LLVM may
+ * merge two calls with no call in between (stores to objects don't count),
+ * but must call it again after every call with unknown effects, and every
+ * point where the scheduler can switch processes is such a call. */
+static LLVMValueRef current_heap_window(Emitter *e) {
+  LLVMTypeRef ft;
+  LLVMValueRef f = runtime_fn(e, RT_CURRENT_HEAP, &ft);
+  if (LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                                  LLVMGetEnumAttributeKindForName("willreturn", 10)) == NULL) {
+    unsigned mem = LLVMGetEnumAttributeKindForName("memory", 6);
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(e->ctx, mem, 1u << 2)); /* inaccessiblemem: read */
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, enum_attr(e, "nounwind"));
+    LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, enum_attr(e, "willreturn"));
+    LLVMAddAttributeAtIndex(f, LLVMAttributeReturnIndex, enum_attr(e, "nonnull"));
+    LLVMAddAttributeAtIndex(f, LLVMAttributeReturnIndex, enum_attr(e, "noundef"));
+  }
+  return LLVMBuildCall2(e->b, ft, f, NULL, 0, "heap");
+}
+
+/* A new RECORD with the allocation fast path of snow_heap.h inlined: bump
+ * the window's `cur`, or call snow_alloc when the window is full (it may
+ * collect; the field values are live in this frame, hence pinned). The
+ * header is stored as snow_alloc stores it, the fields right after, with no
+ * allocation in between (so neither zero-filling nor a write barrier is
+ * needed). Returns the object pointer. */
+static LLVMValueRef alloc_record_inline(Emitter *e, int tag, uint64_t ptrmap,
+                                        LLVMValueRef *words, int nfields) {
+  uint64_t payload = (uint64_t)nfields * 8;
+  uint64_t fp = OBJ_HEADER_BYTES + (payload < 8 ? 8 : payload);
+  LLVMValueRef w = current_heap_window(e);
+  LLVMValueRef eight = LLVMConstInt(e->i64, 8, 0);
+  LLVMValueRef limit_p = LLVMBuildGEP2(e->b, e->i8, w, &eight, 1, "");
+  LLVMValueRef cur = LLVMBuildLoad2(e->b, e->ptr, w, "cur");
+  LLVMValueRef limit = LLVMBuildLoad2(e->b, e->ptr, limit_p, "limit");
+  LLVMValueRef room = LLVMBuildSub(e->b, ptr_to_word(e, limit), ptr_to_word(e, cur), "");
+  LLVMValueRef fits =
+      LLVMBuildICmp(e->b, LLVMIntULE, LLVMConstInt(e->i64, fp, 0), room, "fits");
+  LLVMBasicBlockRef fast_bb = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "bump");
+  LLVMBasicBlockRef slow_bb = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "allocslow");
+  LLVMBasicBlockRef join_bb = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "allocated");
+  LLVMBuildCondBr(e->b, fits, fast_bb, slow_bb);
+  /* fast: bump and store the header (snow_alloc does the same itself) */
+  LLVMPositionBuilderAtEnd(e->b, fast_bb);
+  LLVMValueRef fpv = LLVMConstInt(e->i64, fp, 0);
+  LLVMBuildStore(e->b, LLVMBuildGEP2(e->b, e->i8, cur, &fpv, 1, ""), w);
+  uint64_t hdr = payload | ((uint64_t)KIND_RECORD << 32) | ((uint64_t)(uint16_t)tag << 48);
+  LLVMBuildStore(e->b, LLVMConstInt(e->i64, hdr, 0), cur);
+  LLVMBuildStore(e->b, LLVMConstInt(e->i64, ptrmap, 0), LLVMBuildGEP2(e->b, e->i8, cur, &eight, 1, ""));
+  LLVMBuildBr(e->b, join_bb);
+  /* slow: out of line (a cold call keeps the fast path free of spills) */
+  LLVMPositionBuilderAtEnd(e->b, slow_bb);
+  LLVMValueRef args[] = {LLVMConstInt(e->i64, payload, 0), LLVMConstInt(e->i64, KIND_RECORD, 0),
+                         LLVMConstInt(e->i64, (uint64_t)(uint16_t)tag, 0),
+                         LLVMConstInt(e->i64, ptrmap, 0)};
+  LLVMValueRef slow = word_to_ptr(e, call_rt(e, RT_ALLOC, args, 4, 0));
+  LLVMBuildBr(e->b, join_bb);
+  LLVMPositionBuilderAtEnd(e->b, join_bb);
+  LLVMValueRef obj = LLVMBuildPhi(e->b, e->ptr, "obj");
+  LLVMValueRef in_vals[] = {cur, slow};
+  LLVMBasicBlockRef in_bbs[] = {fast_bb, slow_bb};
+  LLVMAddIncoming(obj, in_vals, in_bbs, 2);
+  LLVMValueRef objw = ptr_to_word(e, obj);
+  for (int i = 0; i < nfields; i++)
+    LLVMBuildStore(e->b, words[i], payload_ptr(e, objw, i));
+  /* a field-less record still has one payload word (the collector's
+   * forwarding slot): keep it an immediate */
+  if (nfields == 0) LLVMBuildStore(e->b, LLVMConstInt(e->i64, 0, 0), payload_ptr(e, objw, 0));
+  return objw;
+}
+
 static LLVMValueRef emit_record(Emitter *e, const IrNode *n, LLVMValueRef first, int tag,
                                 uint64_t ptrmap) {
   int nfields = n->nkids + (first ? 1 : 0);
@@ -479,11 +582,17 @@ static LLVMValueRef emit_record(Emitter *e, const IrNode *n, LLVMValueRef first,
   if (first) words[k++] = first;
   for (int i = 0; i < n->nkids; i++)
     words[k++] = emit(e, n->kids[i]);
-  LLVMValueRef args[] = {LLVMConstInt(e->i64, (uint64_t)tag, 0), LLVMConstInt(e->i64, ptrmap, 0),
-                         LLVMConstInt(e->i64, (uint64_t)nfields, 0),
-                         ptr_to_word(e, word_array(e, words, nfields))};
+  LLVMValueRef r;
+  if ((uint64_t)OBJ_HEADER_BYTES + (uint64_t)nfields * 8 <= SMALL_OBJECT_MAX) {
+    r = alloc_record_inline(e, tag, ptrmap, words, nfields);
+  } else { /* a large object (mapped separately): the runtime call is the cheap part */
+    LLVMValueRef args[] = {LLVMConstInt(e->i64, (uint64_t)tag, 0), LLVMConstInt(e->i64, ptrmap, 0),
+                           LLVMConstInt(e->i64, (uint64_t)nfields, 0),
+                           ptr_to_word(e, word_array(e, words, nfields))};
+    r = call_rt(e, RT_RECORD, args, 4, n->line);
+  }
   free(words);
-  return call_rt(e, RT_RECORD, args, 4, n->line);
+  return r;
 }
 
 static LLVMValueRef load_tag(Emitter *e, LLVMValueRef v) {
@@ -543,11 +652,14 @@ static LLVMValueRef emit(Emitter *e, const IrNode *n) {
   case IR_LOOP:
     return emit_loop(e, n);
   case IR_CONTINUE:
-    if (e->nloops > 0) {
+    if (n->ival >= 0 && n->ival < e->nloops) {
       emit_reduction_point(e);
-      LLVMBuildBr(e->b, e->loops[e->nloops - 1].head);
+      LLVMBuildBr(e->b, e->loops[e->nloops - 1 - n->ival].head);
       start_dead_block(e);
     }
+    return LLVMConstInt(e->i64, 0, 0);
+  case IR_BREAK:
+    emit_break(e);
     return LLVMConstInt(e->i64, 0, 0);
   case IR_RETURN: {
     LLVMValueRef v = emit(e, n->kids[0]);

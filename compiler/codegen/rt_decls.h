@@ -19,6 +19,7 @@
   X(MAIN, "snow_rt_main", "i:ipp")                                                                 \
   X(ALLOC, "snow_alloc", "p:iiiw")                                                                 \
   X(RECORD, "snow_record", "p:iwip")                                                               \
+  X(CURRENT_HEAP, "snow_current_heap_window", "p:") /* speed area: inline allocation */      \
   X(PANIC, "snow_panic", "!v:ppw")                                                                 \
   X(PANIC_STR, "snow_panic_str", "!v:ppw")                                                         \
   X(PANIC_DIV_ZERO, "snow_panic_div_zero", "!v:pw")                                                \
@@ -74,7 +75,119 @@
   X(LIST_FLATTEN, "snow_list_flatten", "p:pw")                                                     \
   X(LIST_EQ, "snow_list_eq", "w:ppp")                                                              \
   X(LIST_CMP, "snow_list_cmp", "w:ppp")                                                            \
-  X(LIST_TO_STRING, "snow_list_to_string", "p:pp")
+  X(LIST_TO_STRING, "snow_list_to_string", "p:pp")                                                 \
+  /* text and system library: String, Math, IO, Env, File (stdlib.md §3-§7) */                   \
+  X(STRING_SLICE, "snow_string_slice", "p:pww")                                                    \
+  X(STRING_CONTAINS, "snow_string_contains", "w:pp")                                               \
+  X(STRING_STARTS_WITH, "snow_string_starts_with", "w:pp")                                         \
+  X(STRING_ENDS_WITH, "snow_string_ends_with", "w:pp")                                             \
+  X(STRING_TRIM, "snow_string_trim", "p:p")                                                        \
+  X(STRING_TO_UPPER, "snow_string_to_upper", "p:p")                                                \
+  X(STRING_TO_LOWER, "snow_string_to_lower", "p:p")                                                \
+  X(STRING_REPLACE, "snow_string_replace", "p:ppp")                                                \
+  X(STRING_SPLIT, "snow_string_split", "p:pp")                                                     \
+  X(STRING_JOIN, "snow_string_join", "p:pp")                                                       \
+  X(STRING_TO_INT, "snow_string_to_int", "w:p")                                                    \
+  X(STRING_TO_FLOAT, "snow_string_to_float", "w:p")                                                \
+  X(MATH_ABS_INT, "snow_math_abs_int", "w:w")                                                      \
+  X(MATH_ABS_FLOAT, "snow_math_abs_float", "d:d")                                                  \
+  X(MATH_MIN_INT, "snow_math_min_int", "w:ww")                                                     \
+  X(MATH_MAX_INT, "snow_math_max_int", "w:ww")                                                     \
+  X(MATH_MIN_FLOAT, "snow_math_min_float", "d:dd")                                                 \
+  X(MATH_MAX_FLOAT, "snow_math_max_float", "d:dd")                                                 \
+  X(MATH_POW, "snow_math_pow", "d:dd")                                                             \
+  X(MATH_SQRT, "snow_math_sqrt", "d:d")                                                            \
+  X(MATH_FLOOR, "snow_math_floor", "w:d")                                                          \
+  X(MATH_CEIL, "snow_math_ceil", "w:d")                                                            \
+  X(MATH_ROUND, "snow_math_round", "w:d")                                                          \
+  X(IO_READ_LINE, "snow_io_read_line", "w:")                                                       \
+  X(ENV_GET, "snow_env_get", "w:p")                                                                \
+  X(ENV_ARGS, "snow_env_args", "p:")                                                               \
+  X(FILE_READ, "snow_file_read", "w:p")                                                            \
+  X(FILE_WRITE, "snow_file_write", "w:pp")                                                         \
+  X(FILE_APPEND, "snow_file_append", "w:pp")                                                       \
+  X(FILE_EXISTS, "snow_file_exists", "w:p")                                                        \
+  X(FILE_DELETE, "snow_file_delete", "w:p")                                                        \
+  /* loops area: `for` comprehensions collect into a growable builder */                          \
+  X(LIST_BUILDER_NEW, "snow_list_builder_new", "p:w")                                              \
+  X(LIST_BUILDER_PUSH, "snow_list_builder_push", "v:pw")                                           \
+  X(LIST_BUILDER_FINISH, "snow_list_builder_finish", "p:p")                                        \
+  /* collections area: Map, Set, Range, Queue, Tuple (stdlib.md §9-§13) */                         \
+  X(MAP_NEW, "snow_map_new", "p:w")                                                                \
+  X(MAP_SIZE, "snow_map_size", "w:p")                                                              \
+  X(MAP_KEY_AT, "snow_map_key_at", "w:pw")                                                         \
+  X(MAP_VALUE_AT, "snow_map_value_at", "w:pw")                                                     \
+  X(MAP_PUT, "snow_map_put", "p:pwwpp")                                                            \
+  X(MAP_GET, "snow_map_get", "w:pwpp")                                                             \
+  X(MAP_GET_OR, "snow_map_get_or", "w:pwppw")                                                      \
+  X(MAP_HAS_KEY, "snow_map_has_key", "w:pwpp")                                                     \
+  X(MAP_DELETE, "snow_map_delete", "p:pwpp")                                                       \
+  X(MAP_KEYS, "snow_map_keys", "p:p")                                                              \
+  X(MAP_VALUES, "snow_map_values", "p:p")                                                          \
+  X(MAP_MERGE, "snow_map_merge", "p:pppp")                                                         \
+  X(MAP_TO_LIST, "snow_map_to_list", "p:p")                                                        \
+  X(MAP_FROM_LIST, "snow_map_from_list", "p:pwpp")                                                 \
+  X(MAP_TO_STRING, "snow_map_to_string", "p:ppp")                                                  \
+  X(SET_NEW, "snow_set_new", "p:")                                                                 \
+  X(SET_SIZE, "snow_set_size", "w:p")                                                              \
+  X(SET_AT, "snow_set_at", "w:pw")                                                                 \
+  X(SET_ADD, "snow_set_add", "p:pw")                                                               \
+  X(SET_REMOVE, "snow_set_remove", "p:pw")                                                         \
+  X(SET_CONTAINS, "snow_set_contains", "w:pw")                                                     \
+  X(SET_UNION, "snow_set_union", "p:pp")                                                           \
+  X(SET_INTERSECTION, "snow_set_intersection", "p:pp")                                             \
+  X(SET_DIFFERENCE, "snow_set_difference", "p:pp")                                                 \
+  X(SET_TO_LIST, "snow_set_to_list", "p:p")                                                        \
+  X(SET_FROM_LIST, "snow_set_from_list", "p:p")                                                    \
+  X(SET_TO_STRING, "snow_set_to_string", "p:p")                                                    \
+  X(RANGE_NEW, "snow_range_new", "p:ww")                                                           \
+  X(RANGE_TO_LIST, "snow_range_to_list", "p:p")                                                    \
+  X(RANGE_MAP, "snow_range_map", "p:ppw")                                                          \
+  X(RANGE_FILTER, "snow_range_filter", "p:pp")                                                     \
+  X(RANGE_LENGTH, "snow_range_length", "w:p")                                                      \
+  X(QUEUE_NEW, "snow_queue_new", "p:")                                                             \
+  X(QUEUE_PUSH, "snow_queue_push", "p:pw")                                                         \
+  X(QUEUE_POP, "snow_queue_pop", "p:p")                                                            \
+  X(QUEUE_PEEK, "snow_queue_peek", "w:p")                                                          \
+  X(QUEUE_SIZE, "snow_queue_size", "w:p")                                                          \
+  X(QUEUE_IS_EMPTY, "snow_queue_is_empty", "w:p")                                                  \
+  X(TUPLE_NTH, "snow_tuple_nth", "w:pww")                                                          \
+  /* json area: dynamic Json values (stdlib.md §15) */                                            \
+  X(JSON_PARSE, "snow_json_parse", "p:p")                                                          \
+  X(JSON_ENCODE, "snow_json_encode", "p:p")                                                        \
+  X(JSON_ENCODE_STRING, "snow_json_encode_string", "p:p")                                          \
+  X(JSON_ENCODE_LIST, "snow_json_encode_list", "p:p")                                              \
+  X(JSON_KIND, "snow_json_kind", "p:p")                                                            \
+  X(JSON_GET, "snow_json_get", "w:pp")                                                             \
+  X(JSON_AT, "snow_json_at", "w:pw")                                                               \
+  X(JSON_KEYS, "snow_json_keys", "p:p")                                                            \
+  X(JSON_LENGTH, "snow_json_length", "w:p")                                                        \
+  X(JSON_AS_INT, "snow_json_as_int", "w:p")                                                        \
+  X(JSON_AS_FLOAT, "snow_json_as_float", "w:p")                                                    \
+  X(JSON_AS_STRING, "snow_json_as_string", "w:p")                                                  \
+  X(JSON_AS_BOOL, "snow_json_as_bool", "w:p")                                                      \
+  X(JSON_IS_NULL, "snow_json_is_null", "w:p")                                                      \
+  X(JSON_NULL, "snow_json_null", "p:")                                                             \
+  X(JSON_FROM_INT, "snow_json_from_int", "p:w")                                                    \
+  X(JSON_FROM_FLOAT, "snow_json_from_float", "p:d")                                                \
+  X(JSON_FROM_BOOL, "snow_json_from_bool", "p:w")                                                  \
+  X(JSON_FROM_STRING, "snow_json_from_string", "p:p")                                              \
+  X(JSON_ARRAY, "snow_json_array", "p:p")                                                          \
+  X(JSON_OBJECT, "snow_json_object", "p:p")                                                        \
+  X(JSON_EQ, "snow_json_eq", "w:ww")                                                               \
+  X(JSON_HASH, "snow_json_hash", "w:w")                                                            \
+  X(JSON_ARRAY_MAP, "snow_json_array_map", "p:pp")                                                 \
+  X(JSON_DECODE_INT, "snow_json_decode_int", "p:p")                                                \
+  X(JSON_DECODE_FLOAT, "snow_json_decode_float", "p:p")                                            \
+  X(JSON_DECODE_BOOL, "snow_json_decode_bool", "p:p")                                              \
+  X(JSON_DECODE_STRING, "snow_json_decode_string", "p:p")                                          \
+  X(JSON_DECODE_LIST, "snow_json_decode_list", "p:ppw")                                            \
+  X(JSON_EXPECT_OBJECT, "snow_json_expect_object", "p:p")                                          \
+  X(JSON_DECODE_FIELD, "snow_json_decode_field", "p:pppw")                                         \
+  X(JSON_VARIANT_INDEX, "snow_json_variant_index", "p:ppp")                                        \
+  X(JSON_DECODE_ELEMENT, "snow_json_decode_element", "p:pwp")                                      \
+  X(JSON_OBJECT_FROM_MAP, "snow_json_object_from_map", "p:pp")                                     \
+  X(JSON_DECODE_MAP, "snow_json_decode_map", "p:ppwpp")
 
 typedef enum RtId {
 #define RT_ENUM_(id, sym, sig) RT_##id,

@@ -10,10 +10,22 @@ const BuiltinInfo builtin_table[BI__COUNT] = {
 #undef BUILTIN
 };
 
-int builtin_lookup(const char *module, const char *name) {
+static int lookup_exact(const char *module, const char *name) {
   for (int i = 0; i < BI__COUNT; i++)
     if (strcmp(builtin_table[i].module, module) == 0 && strcmp(builtin_table[i].name, name) == 0)
       return i;
+  return -1;
+}
+
+int builtin_lookup(const char *module, const char *name) {
+  int id = lookup_exact(module, name);
+  if (id >= 0) return id;
+  /* `JSON` and `Json` are two names for one module (stdlib.md §15.1): rows
+   * are filed under "JSON" (the §15.1 functions, which have flat aliases)
+   * or "Json" (the web/data §1.5 functions, which have none); only `encode`
+   * has a row under each name. */
+  if (strcmp(module, "Json") == 0) return lookup_exact("JSON", name);
+  if (strcmp(module, "JSON") == 0) return lookup_exact("Json", name);
   return -1;
 }
 
@@ -30,7 +42,7 @@ int builtin_lookup_flat(const char *flat_name) {
     int match = 1;
     for (size_t j = 0; j < plen; j++)
       if (tolower((unsigned char)ns[j]) != flat_name[j]) match = 0;
-    if (match) return builtin_lookup(ns, us + 1);
+    if (match) return lookup_exact(ns, us + 1);
   }
   return -1;
 }

@@ -14,6 +14,7 @@ typedef struct Program {
   int nmodules;
   Module *entry; /* module Main */
   FnDecl *main_fn; /* set by the checker when Main defines main() */
+  void *traits;    /* checker: the program-wide interface/impl registry (check/traits.c) */
 } Program;
 
 #endif

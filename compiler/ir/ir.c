@@ -214,7 +214,11 @@ static void print_node(FILE *out, const IrFunc *f, const IrNode *n, int depth) {
     fputs("env", out);
     return;
   case IR_CONTINUE:
-    fputs("(continue)", out);
+    if (n->ival) fprintf(out, "(continue %lld)", (long long)n->ival);
+    else fputs("(continue)", out);
+    return;
+  case IR_BREAK:
+    fputs("(break)", out);
     return;
   case IR_FUNC_ADDR:
     fprintf(out, "(addr @%s)", n->fn->name);

@@ -38,8 +38,10 @@ typedef enum IrOp {
   IR_SEQ,            /* kids in order; value of the last (() when empty) */
   IR_IF,             /* kids[0] != 0 ? kids[1] : kids[2] */
   IR_SWITCH,         /* kids[0] scrutinee; cases[i] selects kids[1+i]; kids[1+ncases] default */
-  IR_LOOP,           /* kids[0] body; IR_CONTINUE jumps back to its start */
-  IR_CONTINUE,       /* back to the innermost IR_LOOP */
+  IR_LOOP,           /* kids[0] body; IR_CONTINUE jumps back to its start; the
+                        value is the body's when it completes, 0 after IR_BREAK */
+  IR_CONTINUE,       /* back to the start of the IR_LOOP `ival` levels out (0 = innermost);
+                        every back-edge is a reduction point (concurrency.md §8) */
   IR_RETURN,         /* return kids[0] from the function */
   IR_BIN,            /* binop on kids[0], kids[1] */
   IR_UN,             /* unop on kids[0] */
@@ -57,6 +59,7 @@ typedef enum IrOp {
   IR_CONCAT,         /* concatenation of the STRING kids (snow_string_concat_n) */
   IR_ENV,            /* the closure object of the current closure code function */
   IR_PANIC_NO_MATCH, /* `non-exhaustive match` at the node's line */
+  IR_BREAK,          /* leaves the innermost IR_LOOP (loops area: `break`, `for`/`while` exit) */
 } IrOp;
 
 typedef enum IrBinOp {

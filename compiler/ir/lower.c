@@ -51,8 +51,10 @@ void lower_error(FnCtx *c, Span at, const char *what) {
 
 static const char *instance_name(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   const char *mod = fn->module && fn->module->name ? fn->module->name : "Main";
-  const char *base = fn->is_nested ? arena_printf(L->a, "%s.%s#%d", mod, fn->name.text, fn->id)
-                                   : arena_printf(L->a, "%s.%s", mod, fn->name.text);
+  /* nested functions and impl methods may share names: the id tells them apart */
+  const char *base = fn->is_nested || fn->is_method
+                         ? arena_printf(L->a, "%s.%s#%d", mod, fn->name.text, fn->id)
+                         : arena_printf(L->a, "%s.%s", mod, fn->name.text);
   if (ninst == 0) return base;
   const char *s = arena_printf(L->a, "%s<", base);
   for (int i = 0; i < ninst; i++)

@@ -16,11 +16,14 @@
  *                    of generic types, variant tags, the maps of instances
  *                    and generated functions
  *   lower_expr.c     expressions and statements (incl. `?` desugaring)
+ *   lower_loops.c    `while`, `for`, `break`, `continue`, ranges
  *   lower_match.c    patterns as decision trees: `case`, multi-clause
  *                    functions/closures; irrefutable `let` patterns
  *   lower_closure.c  closure conversion and functions/constructors as values
  *   lower_builtins.c library functions of builtins.def to runtime calls
  *   lower_helpers.c  per-type Display/Debug/eq/cmp/hash helper functions
+ *   lower_traits.c   user impls of built-in protocols (helpers, operators,
+ *                    default()) and static dispatch of bounded method calls
  *   lower_tailcall.c self tail calls as loops (an IR pass, passes.h) */
 #ifndef SNOW_LOWER_H
 #define SNOW_LOWER_H
@@ -128,6 +131,14 @@ static inline Type *ctx_type(FnCtx *c, Type *t) {
 IrNode *lower_expr(FnCtx *c, Expr *e);
 IrNode *lower_block_stmts(FnCtx *c, Stmt **stmts, int n);
 
+/* lower_loops.c: `while`, `for`, `break`, `continue`, `a..b` (language.md §6.9) */
+IrNode *lower_while(FnCtx *c, Expr *e);
+IrNode *lower_for(FnCtx *c, Expr *e);
+IrNode *lower_for_discarded(FnCtx *c, Expr *e); /* statement position: no list built */
+IrNode *lower_break(FnCtx *c, Expr *e);
+IrNode *lower_continue(FnCtx *c, Expr *e);
+IrNode *lower_range(FnCtx *c, Expr *e); /* the Range RECORD {start, end} */
+
 /* lower_match.c */
 typedef struct MatchRow {
   Pattern **pats; /* one per column */
@@ -164,14 +175,36 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
  * IO, Env, File; json: JSON and Json. */
 IrNode *lower_builtin_collections(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
                                   Type *result, int *want);
+/* lower_builtins_collections.c, also for map literals and Display: the
+ * runtime flags of a Map<K, V> type and the address of its key helpers. */
+int64_t lower_map_flags(Type *map_type);
+IrNode *lower_map_eq_fn(FnCtx *c, Type *map_type);
+IrNode *lower_map_hash_fn(FnCtx *c, Type *map_type);
+IrNode *lower_map_literal(FnCtx *c, Expr *e);
+IrNode *lower_collection_show(FnCtx *c, ShowMode mode, Type *t); /* NULL: not Map/Set */
 IrNode *lower_builtin_text(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
                            Type *result, int *want);
 IrNode *lower_builtin_json(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
                            Type *result, int *want);
+/* lower_json.c: the Json tree of value v of the JSON-serializable type t
+ * (web-data-dist.md §1.7); NULL for a type it cannot convert. */
+IrNode *lower_to_json(FnCtx *c, Type *t, IrNode *v);
+/* Result<T, String> of decoding the Json j / parsing and decoding text (§1.8). */
+IrNode *lower_from_json_value(FnCtx *c, Type *t, IrNode *j);
+IrNode *lower_from_json(FnCtx *c, Type *t, IrNode *text);
 IrNode *lower_show(FnCtx *c, ShowMode mode, Type *t, IrNode *v);
 IrNode *lower_eq(FnCtx *c, Type *t, IrNode *a, IrNode *b);
 IrNode *lower_cmp(FnCtx *c, Type *t, IrNode *a, IrNode *b); /* <0, 0, >0 */
 IrNode *lower_hash(FnCtx *c, Type *t, IrNode *v);
 IrFunc *helper_fn(Lower *L, HelperKind kind, Type *t);
+
+/* lower_traits.c: user impls of built-in protocols; NULL when none. */
+IrNode *lower_user_helper(FnCtx *c, HelperKind kind, Type *t); /* params in slots 0, 1 */
+IrNode *lower_user_operator(FnCtx *c, BinOp op, Type *t, IrNode *l, IrNode *r, int line);
+IrNode *lower_user_default(FnCtx *c, Type *t, int line);
+/* `iface_item`'s method `m` for the concrete receiver types[0] (static
+ * dispatch after monomorphisation); NULL when no impl provides it. */
+IrNode *lower_dispatch_call(FnCtx *c, Item *iface_item, const char *m, IrNode **args, Type **types,
+                            int n, int line);
 
 #endif

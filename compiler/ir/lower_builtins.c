@@ -192,6 +192,7 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
       r = ir_string(a, "", 0);
       break;
     default:
+      r = lower_user_default(c, result, line); /* impl Default for T */
       break;
     }
     break;

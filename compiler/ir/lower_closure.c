@@ -133,10 +133,8 @@ IrNode *lower_ctor_value(FnCtx *c, Variant *v, Type *fun_type, int line) {
 }
 
 IrNode *lower_builtin_value(FnCtx *c, int builtin, Type *fun_type, int line) {
-  if (fun_type->kind != T_FUN) {
-    lower_error(c, (Span){0, 0}, "this library value");
-    return ir_unit(A(c));
-  }
+  if (fun_type->kind != T_FUN) /* a library constant such as Math.pi */
+    return lower_builtin_call(c, builtin, NULL, NULL, 0, fun_type, line);
   const char *key = arena_printf(A(c), "builtin %d %s", builtin, type_key(c->L, fun_type));
   IrFunc *w = lower_cache_get(c->L, key);
   if (!w) {

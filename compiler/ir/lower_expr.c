@@ -126,6 +126,21 @@ static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, 
       return lower_ctor_apply(c, r->variant, result, args, n);
     case REF_BUILTIN:
       return lower_builtin_call(c, r->builtin, args, types, n, result, line);
+    case REF_METHOD: { /* interface method on a `where`-bounded parameter */
+      if (!r->item && n == 2) /* built-in/derived `eq` and `lt` (checker, calls.c) */
+        return callee->name.text && callee->name.text[0] == 'e'
+                   ? lower_eq(c, types[0], args[0], args[1])
+                   : ir_bin(A(c), IB_ILT, lower_cmp(c, types[0], args[0], args[1]), ir_int(A(c), 0),
+                            line);
+      IrNode *call = n > 0 ? lower_dispatch_call(c, r->item, callee->name.text, args, types, n,
+                                                 line)
+                           : NULL;
+      if (call) return call;
+      /* an undetermined receiver (behaves as ()) never reaches this call */
+      if (n > 0 && (types[0]->kind == T_UNIT || types[0]->kind == T_NEVER)) return ir_unit(A(c));
+      lower_error(c, callee->span, "this interface method call");
+      return ir_unit(A(c));
+    }
     default:
       lower_error(c, callee->span, "calling this kind of name");
       return ir_unit(A(c));
@@ -175,6 +190,7 @@ static IrNode *lower_pipe(FnCtx *c, Expr *e) {
 
 static IrNode *lower_binary(FnCtx *c, Expr *e) {
   if (e->binop == OP_PIPE) return lower_pipe(c, e);
+  if (e->binop == OP_RANGE) return lower_range(c, e);
   Arena *a = A(c);
   int line = lower_line(c, e->span);
   if (e->binop == OP_AND)
@@ -185,6 +201,8 @@ static IrNode *lower_binary(FnCtx *c, Expr *e) {
   IrNode *l = lower_expr(c, e->lhs);
   IrNode *r = lower_expr(c, e->rhs);
   bool is_int = t->kind == T_INT, is_float = t->kind == T_FLOAT;
+  IrNode *user = lower_user_operator(c, e->binop, t, l, r, line); /* impl Add, Ord, ... */
+  if (user) return user;
   switch (e->binop) {
   case OP_ADD:
   case OP_SUB:
@@ -391,7 +409,10 @@ IrNode *lower_block_stmts(FnCtx *c, Stmt **stmts, int n) {
     value_last = false;
     switch (st->kind) {
     case STMT_EXPR:
-      ir_add_kid(a, s, lower_expr(c, st->expr));
+      if (i < n - 1 && st->expr && st->expr->kind == EXPR_FOR) /* value discarded */
+        ir_add_kid(a, s, lower_for_discarded(c, st->expr));
+      else
+        ir_add_kid(a, s, lower_expr(c, st->expr));
       value_last = true;
       break;
     case STMT_LET:
@@ -424,6 +445,7 @@ IrNode *lower_expr(FnCtx *c, Expr *e) {
   case EXPR_STRING:
     return lower_string(c, e);
   case EXPR_NAME:
+  case EXPR_SELF: /* resolved like a name by the checker */
     return lower_ref_value(c, e);
   case EXPR_TUPLE:
     return lower_tuple(c, e);
@@ -449,27 +471,19 @@ IrNode *lower_expr(FnCtx *c, Expr *e) {
     return lower_closure_expr(c, e);
   case EXPR_BLOCK:
     return lower_block_stmts(c, e->stmts.items, e->stmts.len);
-  case EXPR_SELF:
-    lower_error(c, e->span, "`self`");
-    break;
-  case EXPR_MAP:
-    lower_error(c, e->span, "a map literal");
-    break;
+  case EXPR_MAP: /* lower_builtins_collections.c */
+    return lower_map_literal(c, e);
   case EXPR_INDEX:
     lower_error(c, e->span, "indexing");
     break;
-  case EXPR_WHILE:
-    lower_error(c, e->span, "`while`");
-    break;
+  case EXPR_WHILE: /* lower_loops.c */
+    return lower_while(c, e);
   case EXPR_FOR:
-    lower_error(c, e->span, "`for`");
-    break;
+    return lower_for(c, e);
   case EXPR_BREAK:
-    lower_error(c, e->span, "`break`");
-    break;
+    return lower_break(c, e);
   case EXPR_CONTINUE:
-    lower_error(c, e->span, "`continue`");
-    break;
+    return lower_continue(c, e);
   case EXPR_SPAWN:
   case EXPR_SEND:
   case EXPR_LINK:

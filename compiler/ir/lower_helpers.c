@@ -147,6 +147,10 @@ static IrNode *show_body(FnCtx *c, ShowMode mode, Type *t) {
     return sw;
   }
   if (t->kind == T_FUN) return str(c, "<function>");
+  if (t->kind == T_CON && t->con == TC_JSON) /* Display and Debug: the JSON text (§15.2) */
+    return ir_call_rt(a, RT_JSON_ENCODE, 1, v);
+  IrNode *coll = lower_collection_show(c, mode, t); /* Map, Set */
+  if (coll) return coll;
   return str(c, t->name ? t->name : "?");
 }
 
@@ -211,6 +215,8 @@ static IrNode *eq_body(FnCtx *c, Type *t) {
         ir_bin(a, IB_IEQ, lower_tag(c->L, t, ir_var(a, 0)), lower_tag(c->L, t, ir_var(a, 1)), 0);
     return ir_if(a, same, sw, ir_int(a, 0));
   }
+  if (t->kind == T_CON && t->con == TC_JSON) /* structural (runtime/data) */
+    return ir_call_rt(a, RT_JSON_EQ, 2, ir_var(a, 0), ir_var(a, 1));
   return ir_bin(a, IB_IEQ, ir_var(a, 0), ir_var(a, 1), 0); /* unspecified: identity */
 }
 
@@ -352,6 +358,7 @@ static IrNode *hash_body(FnCtx *c, Type *t) {
   }
   if (is_list(t)) /* unspecified by §6.14; consistent with equality */
     return ir_call_rt(a, RT_HASH_INT, 1, ir_call_rt(a, RT_LIST_LENGTH, 1, ir_var(a, 0)));
+  if (t->kind == T_CON && t->con == TC_JSON) return ir_call_rt(a, RT_JSON_HASH, 1, ir_var(a, 0));
   return ir_int(a, FNV_OFFSET_BASIS);
 }
 
@@ -392,6 +399,11 @@ IrFunc *helper_fn(Lower *L, HelperKind kind, Type *t) {
   lower_cache_put(L, key, f); /* before the body: recursive types refer to it */
   FnCtx c = fnctx_new(L, f, (MonoEnv){0}, NULL);
   Arena *a = L->a;
+  IrNode *user = lower_user_helper(&c, kind, t); /* a user impl replaces the derived one */
+  if (user) {
+    f->body = user;
+    return f;
+  }
   switch (kind) {
   case HELPER_DISPLAY:
   case HELPER_DEBUG: {

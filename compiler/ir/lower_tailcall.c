@@ -5,6 +5,7 @@ typedef struct TailCtx {
   Arena *arena;
   IrFunc *fn;
   int rewritten;
+  int loops; /* IR_LOOPs (Snow `for`/`while`) around the node being walked */
 } TailCtx;
 
 /* Rewrites the call node `n` in place into: tmp_i = arg_i...; param_i = tmp_i...; continue. */
@@ -20,7 +21,10 @@ static void rewrite_call(TailCtx *t, IrNode *n) {
   }
   for (int i = 0; i < nargs; i++)
     ir_add_kid(a, seq, ir_set(a, i, ir_var(a, tmps[i])));
-  ir_add_kid(a, seq, ir_node(a, IR_CONTINUE, n->line));
+  /* from inside Snow loops, jump past them to the function's own loop */
+  IrNode *back = ir_node(a, IR_CONTINUE, n->line);
+  back->ival = t->loops;
+  ir_add_kid(a, seq, back);
   *n = *seq;
   t->rewritten++;
 }
@@ -50,8 +54,12 @@ static void walk(TailCtx *t, IrNode *n, bool tail) {
     walk(t, n->kids[0], true);
     return;
   case IR_LOOP:
-    /* A loop already built by this pass: its body keeps its tail status. */
-    walk(t, n->kids[0], tail);
+    /* A Snow loop (this pass wraps its own loop only afterwards): only a
+     * `return f(...)` inside it can be a tail call, and its back-edge must
+     * skip this loop. */
+    t->loops++;
+    walk(t, n->kids[0], false);
+    t->loops--;
     return;
   default:
     for (int i = 0; i < n->nkids; i++)

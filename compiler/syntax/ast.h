@@ -343,6 +343,14 @@ struct FnDecl {
   int id;               /* unique in the program (for symbol names) */
 };
 
+/* User impls of the built-in protocols for a struct/sum type (checker
+ * annotation, check/traits.c): the method that replaces the derived
+ * behaviour, or NULL. arith[] is add, sub, mul, div, mod. */
+typedef struct ProtoImpls {
+  FnDecl *to_string, *inspect, *eq, *lt, *compare, *hash, *default_fn;
+  FnDecl *arith[5];
+} ProtoImpls;
+
 /* Interfaces a struct/sum type has by deriving (checker annotation
  * StructDecl.derives / SumDecl.derives): a struct without a deriving clause
  * gets EQ|ORD|HASH|DEBUG, a sum type EQ|ORD|DEBUG (language.md §5.10). */
@@ -377,6 +385,7 @@ struct StructDecl {
   Type **generic_vars;
   int id;
   unsigned derives;     /* DERIVE_* bits: interfaces the type has (explicit or default) */
+  ProtoImpls *protos;   /* user impls of built-in protocols (NULL: none) */
 };
 
 typedef struct VariantField {
@@ -409,6 +418,7 @@ struct SumDecl {
   Type **generic_vars;
   int id;
   unsigned derives;     /* DERIVE_* bits (Option/Result/Ordering: Display|Debug) */
+  ProtoImpls *protos;   /* user impls of built-in protocols (NULL: none) */
   bool is_builtin;      /* Option/Result/Ordering: see check_builtin_sum() in check.h */
 };
 

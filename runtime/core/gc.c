@@ -287,9 +287,26 @@ static int points_to_young(SnowObj *o) {
   return 0;
 }
 
+/* After a minor collection in which `survived` bytes of the nursery (and
+ * survivors) stayed live: a nursery from which much survives is too small
+ * for the program's working set (typically a structure under construction,
+ * which every minor collection would copy again), so it doubles; one from
+ * which almost nothing survives shrinks back toward its floor, which keeps
+ * the heap small for programs that only make garbage. */
+static void adapt_nursery(SnowHeap *h, uint64_t survived) {
+  uint64_t max = h->nursery_max;
+  if (survived > h->nursery_budget / 4 && h->nursery_budget < max) {
+    h->nursery_budget *= 2;
+    if (h->nursery_budget > max) h->nursery_budget = max;
+  } else if (survived < h->nursery_budget / 16 && h->nursery_budget / 2 >= h->nursery_floor) {
+    h->nursery_budget /= 2;
+  }
+}
+
 /* The collection proper; `lo` is the lowest stack address to scan. */
 static void gc_run(SnowHeap *h, const char *lo, int major) {
   GcState g = {.h = h, .major = major};
+  uint64_t old_before = snow_generation_bytes(&h->old);
   g.to[TO_SURVIVOR].block_flags = BLOCK_SURVIVOR;
   g.to[TO_OLD].block_flags = BLOCK_OLD;
   if (h->current) h->current->used_end = h->window.cur;
@@ -341,10 +358,14 @@ static void gc_run(SnowHeap *h, const char *lo, int major) {
     h->old_budget = live * 2 > h->min_budget ? live * 2 : h->min_budget;
     /* a nursery that grows with the old generation promotes less garbage
      * (fewer minor collections hit a structure under construction) */
-    h->nursery_budget = live / 4 > h->min_budget ? live / 4 : h->min_budget;
-    if (h->nursery_budget > MAX_NURSERY) h->nursery_budget = MAX_NURSERY;
+    h->nursery_floor = live / 4 > h->min_budget ? live / 4 : h->min_budget;
+    if (h->nursery_floor > MAX_NURSERY) h->nursery_floor = MAX_NURSERY;
+    /* restart from the floor: the live data may have shrunk */
+    h->nursery_budget = h->nursery_floor;
     h->major_collections++;
   } else {
+    uint64_t old_after = snow_generation_bytes(&h->old);
+    adapt_nursery(h, h->survivor_bytes + (old_after > old_before ? old_after - old_before : 0));
     h->minor_collections++;
   }
 }

@@ -31,7 +31,13 @@
  * their second are promoted to the old generation (so structures that are
  * merely under construction when a collection strikes are not promoted); a
  * *major* collection evacuates everything into the old generation. Minor
- * collections run when the nursery passes its budget; a major one follows
+ * collections run when the nursery passes its budget, which adapts to the
+ * survival rate (gc.c: adapt_nursery): it doubles, up to 16 x the heap's minimum
+ * budget and at most 64 MiB, while more than a quarter of it survives minor
+ * collections (a large structure under construction would otherwise be
+ * copied by every one of them) and halves, down to its floor, while less
+ * than 1/16 survives; a major collection resets it to the floor, a quarter
+ * of the live data (at least the minimum); a major one follows
  * when the old generation has passed its own budget, max(min, 2 x the old
  * size after the last major collection). snow_gc_collect() is major.
  *
@@ -119,6 +125,8 @@ struct SnowHeap {
   SnowBlock *current;     /* young block the window belongs to (NULL: none) */
   Generation young, old;
   uint64_t nursery_budget; /* minor collection when new young bytes would pass it */
+  uint64_t nursery_floor;  /* nursery_budget's lower bound (grows with the old generation) */
+  uint64_t nursery_max;    /* its upper bound: 16 x min_budget, at most 64 MiB */
   uint64_t survivor_bytes; /* young bytes right after the last collection */
   uint64_t old_budget;     /* major collection when old bytes pass it */
   uint64_t min_budget;

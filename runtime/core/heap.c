@@ -23,6 +23,9 @@ void snow_heap_init(SnowHeap *h, void *stack_base, uint64_t min_budget) {
   memset(h, 0, sizeof *h);
   h->min_budget = min_budget ? min_budget : DEFAULT_MIN_BUDGET;
   h->nursery_budget = h->min_budget;
+  h->nursery_floor = h->min_budget;
+  /* the survival-driven growth of the nursery (gc.c) stops here */
+  h->nursery_max = h->min_budget * 16 < ((uint64_t)64 << 20) ? h->min_budget * 16 : ((uint64_t)64 << 20);
   h->old_budget = h->min_budget;
   h->stack_base = stack_base;
 }
@@ -143,6 +146,18 @@ SnowObj *snow_alloc(uint32_t payload_bytes, uint32_t kind, uint32_t tag, uint64_
   if (ptrmap)
     for (uint64_t *w = hdr + 2, *end = (uint64_t *)(p + fp); w < end; w++) *w = 0;
   return (SnowObj *)p;
+}
+
+/* Deliberately a real (noinline) call: generated code calls it again after
+ * every call it makes, so a thread-local address is never cached across a
+ * point where issue #4's scheduler may move the process to another thread. */
+__attribute__((noinline)) void *snow_current_heap_window(void) {
+  SnowHeap *h = snow_current_heap;
+  if (__builtin_expect(!h, 0)) {
+    snow_gc_init_main(NULL);
+    h = snow_current_heap;
+  }
+  return &h->window;
 }
 
 SnowObj *snow_record(uint32_t tag, uint64_t ptrmap, uint32_t n, const SnowWord *fields) {

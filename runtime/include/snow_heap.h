@@ -15,9 +15,14 @@
  *     ((uint64_t *)p)[1] = ptrmap;
  *     return (SnowObj *)p;
  *
- * (offsets: cur at 0, limit at 8; the TLS variable can use the initial-exec
- * or local-exec model since the runtime is linked statically into the
- * executable; it is non-NULL once snow_rt_main has started). The slow path
+ * (offsets: cur at 0, limit at 8; it is non-NULL once snow_rt_main has
+ * started). Generated code does not read the TLS variable itself: it calls
+ * snow_current_heap_window() (snow_rt.h), a two-instruction out-of-line
+ * accessor, at each allocation site, declared to LLVM as reading only
+ * inaccessible memory so that LLVM may merge calls with no call in between
+ * but calls it again after any other call. A TLS address computed inline
+ * could be kept across a call, and issue #4 may resume a process on another
+ * thread after any call (compiler/codegen/llvm_emit.c: alloc_record_inline). The slow path
  * snow_alloc() starts a new block, collects garbage when the nursery is over
  * its budget, or allocates a large object separately. An object's footprint
  * (header + payload rounded up to 8 bytes, at least one payload word so that

@@ -84,6 +84,10 @@ int snow_rt_main(int argc, char **argv, SnowWord (*snow_main)(void));
 SnowObj *snow_alloc(uint32_t payload_bytes, uint32_t kind, uint32_t tag, uint64_t ptrmap);
 /* Record with n fields copied from `fields` (convenience for tuples etc.). */
 SnowObj *snow_record(uint32_t tag, uint64_t ptrmap, uint32_t n, const SnowWord *fields);
+/* speed area: the current heap's allocation window (snow_heap.h), for the
+ * allocation fast path that generated code inlines. Never NULL (initialises
+ * the main heap lazily). Out of line on purpose: see snow_heap.h. */
+void *snow_current_heap_window(void);
 void snow_gc_collect(void);          /* force a collection (tests) */
 uint64_t snow_gc_heap_bytes(void);   /* current heap size (tests) */
 /* Must follow a store of a pointer into an object made *after* a later
@@ -174,6 +178,150 @@ int64_t snow_list_eq(SnowObj *a, SnowObj *b, SnowEqFn eq);
 int64_t snow_list_cmp(SnowObj *a, SnowObj *b, SnowCmpFn cmp);
 /* "[e1, e2]" with each element shown by `show`. */
 SnowObj *snow_list_to_string(SnowObj *l, SnowShowFn show);
+
+/* ---- collections area: Map, Set, Range, Queue, Tuple (stdlib.md §9-§13) ----
+ * Map<K, V> and Set: immutable insertion-ordered hash tables (runtime/core/
+ * map.c describes the layout). Map functions that look keys up receive the
+ * key type's SnowEqFn/SnowHashFn; `flags` = 1 if keys are pointers | 2 if
+ * values are. A Set holds Int elements. Iteration in insertion order:
+ * index i in 0..size-1 with key_at/value_at (maps) and set_at (sets).
+ * Range: a RECORD of two Int fields (start, end), ptrmap 0, half-open.
+ * Queue: a RECORD (buffer, offset, length) of Int elements (queue.c).
+ * Missing keys: snow_map_get panics with `Map.get: key not found`;
+ * snow_map_get_or returns `dflt`. */
+SnowObj *snow_map_new(int64_t flags);
+int64_t snow_map_size(SnowObj *m);
+SnowWord snow_map_key_at(SnowObj *m, int64_t i);   /* i-th entry, insertion order */
+SnowWord snow_map_value_at(SnowObj *m, int64_t i);
+SnowObj *snow_map_put(SnowObj *m, SnowWord k, SnowWord v, SnowEqFn eq, SnowHashFn hash);
+SnowWord snow_map_get(SnowObj *m, SnowWord k, SnowEqFn eq, SnowHashFn hash);
+SnowWord snow_map_get_or(SnowObj *m, SnowWord k, SnowEqFn eq, SnowHashFn hash, SnowWord dflt);
+int64_t snow_map_has_key(SnowObj *m, SnowWord k, SnowEqFn eq, SnowHashFn hash);
+SnowObj *snow_map_delete(SnowObj *m, SnowWord k, SnowEqFn eq, SnowHashFn hash);
+SnowObj *snow_map_keys(SnowObj *m);                 /* List<K> */
+SnowObj *snow_map_values(SnowObj *m);               /* List<V> */
+SnowObj *snow_map_merge(SnowObj *a, SnowObj *b, SnowEqFn eq, SnowHashFn hash);
+SnowObj *snow_map_to_list(SnowObj *m);              /* List<(K, V)> */
+SnowObj *snow_map_from_list(SnowObj *pairs, int64_t flags, SnowEqFn eq, SnowHashFn hash);
+SnowObj *snow_map_to_string(SnowObj *m, SnowShowFn show_k, SnowShowFn show_v); /* %{k => v} */
+SnowObj *snow_set_new(void);
+int64_t snow_set_size(SnowObj *s);
+SnowWord snow_set_at(SnowObj *s, int64_t i);        /* i-th element, insertion order */
+SnowObj *snow_set_add(SnowObj *s, int64_t x);
+SnowObj *snow_set_remove(SnowObj *s, int64_t x);
+int64_t snow_set_contains(SnowObj *s, int64_t x);
+SnowObj *snow_set_union(SnowObj *a, SnowObj *b);
+SnowObj *snow_set_intersection(SnowObj *a, SnowObj *b);
+SnowObj *snow_set_difference(SnowObj *a, SnowObj *b);
+SnowObj *snow_set_to_list(SnowObj *s);
+SnowObj *snow_set_from_list(SnowObj *xs);
+SnowObj *snow_set_to_string(SnowObj *s);           /* #{1, 2} */
+SnowObj *snow_range_new(int64_t start, int64_t end);
+SnowObj *snow_range_to_list(SnowObj *r);
+SnowObj *snow_range_map(SnowObj *r, SnowObj *f, int64_t result_ptrs);
+SnowObj *snow_range_filter(SnowObj *r, SnowObj *pred);
+int64_t snow_range_length(SnowObj *r);
+SnowObj *snow_queue_new(void);
+SnowObj *snow_queue_push(SnowObj *q, int64_t x);
+SnowObj *snow_queue_pop(SnowObj *q);                /* (Int, Queue); panics when empty */
+int64_t snow_queue_peek(SnowObj *q);                /* panics when empty */
+int64_t snow_queue_size(SnowObj *q);
+int64_t snow_queue_is_empty(SnowObj *q);
+/* Tuple.nth of a tuple of `size` Int fields; panics out of range. */
+int64_t snow_tuple_nth(SnowObj *t, int64_t i, int64_t size);
+
+/* ---- json area: dynamic Json values (stdlib.md §15, web-data-dist.md §1) ----
+ * A Json value is a SnowObj * (layout internal to runtime/data/json.h).
+ * Option results are Some(x) records / immediate None as above. */
+SnowObj *snow_json_parse(SnowObj *text);              /* Result<Json, String> (§15.4) */
+SnowObj *snow_json_encode(SnowObj *j);                /* compact text (§15.3) */
+SnowObj *snow_json_encode_string(SnowObj *s);         /* quoted, escaped */
+SnowObj *snow_json_encode_list(SnowObj *strings);     /* List<String> -> array text */
+SnowObj *snow_json_kind(SnowObj *j);                  /* "null", "bool", ... */
+SnowWord snow_json_get(SnowObj *j, SnowObj *key);     /* Option<Json> */
+SnowWord snow_json_at(SnowObj *j, int64_t index);     /* Option<Json> */
+SnowObj *snow_json_keys(SnowObj *j);                  /* List<String>, ascending */
+int64_t snow_json_length(SnowObj *j);
+SnowWord snow_json_as_int(SnowObj *j);                /* Option<Int> */
+SnowWord snow_json_as_float(SnowObj *j);              /* Option<Float> */
+SnowWord snow_json_as_string(SnowObj *j);             /* Option<String> */
+SnowWord snow_json_as_bool(SnowObj *j);               /* Option<Bool> */
+int64_t snow_json_is_null(SnowObj *j);
+SnowObj *snow_json_null(void);
+SnowObj *snow_json_from_int(int64_t n);
+SnowObj *snow_json_from_float(double x);
+SnowObj *snow_json_from_bool(int64_t b);
+SnowObj *snow_json_from_string(SnowObj *s);
+SnowObj *snow_json_array(SnowObj *items);             /* List<Json> */
+SnowObj *snow_json_object(SnowObj *members);          /* List<(String, Json)>, last wins */
+int64_t snow_json_eq(SnowWord a, SnowWord b);         /* structural; SnowEqFn */
+int64_t snow_json_hash(SnowWord a);                   /* SnowHashFn */
+/* Typed encoding: a compiler-generated converter of one value to Json. */
+typedef SnowObj *(*SnowToJsonFn)(SnowWord v);
+SnowObj *snow_json_array_map(SnowObj *list, SnowToJsonFn conv); /* array of conv(x) */
+/* Typed decoding (web-data-dist.md §1.8-§1.9): each returns a Result record
+ * (Ok tag 0 / Err tag 1 with the spec's message). A SnowFromJsonFn is a
+ * compiler-generated converter Json -> Result<T, String>. */
+typedef SnowObj *(*SnowFromJsonFn)(SnowWord j);
+SnowObj *snow_json_decode_int(SnowObj *j);
+SnowObj *snow_json_decode_float(SnowObj *j);
+SnowObj *snow_json_decode_bool(SnowObj *j);
+SnowObj *snow_json_decode_string(SnowObj *j);
+SnowObj *snow_json_decode_list(SnowObj *j, SnowFromJsonFn conv, int64_t elems_are_ptrs);
+SnowObj *snow_json_expect_object(SnowObj *j);                /* Ok(()) or Err */
+/* Member `key` decoded by conv; absent: Ok(None) when optional, else Err. */
+SnowObj *snow_json_decode_field(SnowObj *j, SnowObj *key, SnowFromJsonFn conv, int64_t optional);
+/* Ok(index of the "tag" member in variant_names: List<String>) or Err. */
+SnowObj *snow_json_variant_index(SnowObj *j, SnowObj *type_name, SnowObj *variant_names);
+/* Element `index` of the "fields" array decoded by conv, or Err. */
+SnowObj *snow_json_decode_element(SnowObj *j, int64_t index, SnowFromJsonFn conv);
+/* Map<String, V> <-> object: values converted by conv; flags as for snow_map_new. */
+SnowObj *snow_json_object_from_map(SnowObj *m, SnowToJsonFn conv);
+SnowObj *snow_json_decode_map(SnowObj *j, SnowFromJsonFn conv, int64_t flags, SnowEqFn eq,
+                              SnowHashFn hash);
+
+/* ---- text and system library: String, Math, IO, Env, File (stdlib.md §3-§7) ----
+ * Option/Result results are sum values as described at the top of this file
+ * (None = 1; Some/Ok tag 0, Err tag 1; payload pointer flag per type). */
+SnowObj *snow_string_slice(SnowObj *s, int64_t start, int64_t end); /* clamped */
+int64_t snow_string_contains(SnowObj *s, SnowObj *needle);
+int64_t snow_string_starts_with(SnowObj *s, SnowObj *prefix);
+int64_t snow_string_ends_with(SnowObj *s, SnowObj *suffix);
+SnowObj *snow_string_trim(SnowObj *s);
+SnowObj *snow_string_to_upper(SnowObj *s);
+SnowObj *snow_string_to_lower(SnowObj *s);
+SnowObj *snow_string_replace(SnowObj *s, SnowObj *from, SnowObj *to);
+SnowObj *snow_string_split(SnowObj *s, SnowObj *sep);   /* List<String> */
+SnowObj *snow_string_join(SnowObj *parts, SnowObj *sep);
+SnowWord snow_string_to_int(SnowObj *s);                /* Option<Int> */
+SnowWord snow_string_to_float(SnowObj *s);              /* Option<Float> */
+int64_t snow_math_abs_int(int64_t v);
+double snow_math_abs_float(double v);
+int64_t snow_math_min_int(int64_t a, int64_t b);
+int64_t snow_math_max_int(int64_t a, int64_t b);
+double snow_math_min_float(double a, double b);
+double snow_math_max_float(double a, double b);
+double snow_math_pow(double base, double exp);
+double snow_math_sqrt(double v);
+int64_t snow_math_floor(double v);
+int64_t snow_math_ceil(double v);
+int64_t snow_math_round(double v);
+SnowWord snow_io_read_line(void);                       /* Result<String, String> */
+SnowWord snow_env_get(SnowObj *name);                   /* Option<String> */
+SnowObj *snow_env_args(void);                           /* List<String> */
+SnowWord snow_file_read(SnowObj *path);                 /* Result<String, String> */
+SnowWord snow_file_write(SnowObj *path, SnowObj *content); /* Result<(), String> */
+SnowWord snow_file_append(SnowObj *path, SnowObj *content);
+int64_t snow_file_exists(SnowObj *path);
+SnowWord snow_file_delete(SnowObj *path);
+
+/* ---- loops area: the result list of a `for` comprehension (language.md §6.9) ----
+ * A builder is a RECORD {count, ARRAY items} whose array grows by doubling
+ * (amortised O(1) push). finish returns a LIST view of the pushed elements
+ * (static [] when none); the builder must not be used afterwards. */
+SnowObj *snow_list_builder_new(int64_t elems_are_ptrs);
+void snow_list_builder_push(SnowObj *b, SnowWord x);
+SnowObj *snow_list_builder_finish(SnowObj *b);
 
 #ifdef __cplusplus
 }

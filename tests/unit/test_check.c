@@ -364,8 +364,8 @@ static void test_diagnostics(void) {
   expect_diag("not callable", "fn main() do\n  let x = 1\n  x(2)\nend\n", "E0001", "found Int");
   expect_diag("self outside", "fn f() = self()\nfn main() = 0\n", "E0015",
               "self() used outside actor block");
-  expect_diag("unsupported loop", "fn main() do\n  while true do\n    1\n  end\nend\n", "E9999",
-              "not yet supported");
+  expect_diag("unsupported actor", "actor a() do\n  receive do\n    _ -> 1\n  end\nend\nfn main() = 0\n",
+              "E9999", "not yet supported");
   expect_diag("nested fn no outer locals",
               "fn main() do\n  let k = 1\n  fn g(x) = x + k\n  g(1)\nend\n", "E0004",
               "undefined variable: k");

@@ -370,6 +370,28 @@ __attribute__((noinline)) static void test_second_heap(void) {
   CHECK(snow_gc_heap_bytes() > 0);
 }
 
+/* The nursery grows while much of it survives (a list under construction)
+ * up to nursery_max, and shrinks back to its floor when garbage dominates. */
+__attribute__((noinline)) static void test_adaptive_nursery(void) {
+  SnowHeap *main_heap = snow_current_heap;
+  SnowHeap other;
+  snow_heap_init(&other, __builtin_frame_address(0), 64 << 10);
+  snow_current_heap = &other;
+  CHECK(other.nursery_budget == other.min_budget && other.nursery_max == 16 * other.min_budget);
+  SnowObj *volatile l = build_list(30000); /* ~1 MB, all live */
+  CHECK(other.nursery_budget > other.min_budget);
+  CHECK(other.nursery_budget <= other.nursery_max);
+  uint64_t minors = other.minor_collections;
+  churn(200000); /* garbage only: every minor collection shrinks it */
+  CHECK(other.minor_collections > minors);
+  CHECK(other.nursery_budget == other.nursery_floor);
+  int count;
+  CHECK(list_sum(l, &count) == (int64_t)30000 * 29999 / 2 && count == 30000);
+  l = NULL;
+  snow_heap_destroy(&other);
+  snow_current_heap = main_heap;
+}
+
 int main(void) {
   snow_gc_init_main(__builtin_frame_address(0));
   test_linked();
@@ -383,6 +405,7 @@ int main(void) {
   test_generations();
   test_zeroed_pointer_fields();
   test_second_heap();
+  test_adaptive_nursery();
   printf("%d passed, %d failed\n", passed, failed);
   return failed != 0;
 }

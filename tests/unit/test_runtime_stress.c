@@ -152,6 +152,7 @@ int main(void) {
   SnowHeap *main_heap = snow_current_heap;
   static SnowHeap tiny;
   snow_heap_init(&tiny, __builtin_frame_address(0), 2 * SNOW_BLOCK_SIZE);
+  tiny.nursery_max = tiny.min_budget; /* no adaptive growth: collect every 2 blocks */
   snow_current_heap = &tiny;
   int sizes[] = {0, 1, 2, 3, 17, 100, 1000, 3000};
   for (int r = 0; r < 6; r++)

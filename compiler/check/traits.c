@@ -1,0 +1,779 @@
+/* traits.c — interfaces and implementations (language.md §5.8-§5.11).
+ *
+ * Contract: keeps the program-wide registry (Program.traits) of declared
+ * interfaces and of impls, each impl tied to the identity ("head") of its
+ * implementing type: a struct or sum declaration, or a primitive. Impls are
+ * global: a method is found from any module checked after the impl's.
+ *   - traits_declare_interface: registers `interface I do ... end`.
+ *   - traits_register_impl: resolves `impl I for T`, reports E0026 (also
+ *     against derived/automatic impls) and E0007, completes omitted methods
+ *     from the interface's defaults (a copy of the default body per impl,
+ *     checked with `self` of the implementing type), records user impls of
+ *     built-in protocols in the type's ProtoImpls and grants the protocol bit,
+ *     and hands back the methods for checking with the module's functions.
+ *   - traits_method_signature: a method's type, `self` and `Self` being the
+ *     implementing type.
+ *   - traits_check_signatures: E0008 (return type differs from interface).
+ *   - traits_find_method: methods named m of a receiver type (E0027).
+ * Methods are ordinary FnDecls (is_method, owner = the impl item), so uses
+ * are REF_FN references and monomorphisation needs nothing special. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check_internal.h"
+
+typedef struct IfaceEntry {
+  InterfaceDecl *decl;
+  Item *item;
+  Module *mod;
+} IfaceEntry;
+
+/* `where T: I`: the generic parameter's variable (shared with the
+ * function's scheme after generalisation) and the interface. */
+typedef struct BoundEntry {
+  Type *var;
+  const char *iface;
+} BoundEntry;
+
+typedef struct ImplEntry {
+  const char *iface;    /* interface name (last path segment) */
+  InterfaceDecl *idecl; /* NULL: built-in protocol or undeclared interface */
+  const void *head;     /* identity of the implementing type */
+  const char *type_name;
+  StructDecl *sdecl; /* implementing user type (or NULL) */
+  SumDecl *udecl;
+  Type *prim; /* implementing primitive (or NULL) */
+  ImplDecl *impl;
+  Item *item;
+  Module *mod;
+  FnDecl **methods; /* written methods, then completed defaults */
+  int nmethods;
+} ImplEntry;
+
+typedef struct TraitRegistry {
+  VEC(IfaceEntry) ifaces;
+  VEC(ImplEntry *) impls;
+  VEC(BoundEntry) bounds;
+} TraitRegistry;
+
+static TraitRegistry *registry(Checker *c) {
+  if (!c->prog->traits) c->prog->traits = ARENA_NEW(c->a, TraitRegistry);
+  return c->prog->traits;
+}
+
+/* ------------------------------------------------------------ protocols */
+
+typedef struct Protocol {
+  const char *name;
+  unsigned bit;
+  const char *method; /* the required method */
+} Protocol;
+
+static const Protocol protocols[] = {
+    {"Display", IFACE_DISPLAY, "to_string"},
+    {"Debug", IFACE_DEBUG, "inspect"},
+    {"Eq", IFACE_EQ, "eq"},
+    {"Ord", IFACE_ORD, "lt"},
+    {"Hash", IFACE_HASH, "hash"},
+    {"Default", IFACE_DEFAULT, "default"},
+    {"Add", IFACE_ADD, "add"},
+    {"Sub", IFACE_SUB, "sub"},
+    {"Mul", IFACE_MUL, "mul"},
+    {"Div", IFACE_DIV, "div"},
+    {"Mod", IFACE_MOD, "mod"},
+};
+
+static const Protocol *protocol_named(const char *name) {
+  for (size_t i = 0; i < sizeof protocols / sizeof *protocols; i++)
+    if (!strcmp(protocols[i].name, name)) return &protocols[i];
+  return NULL;
+}
+
+/* ------------------------------------------------------------ interfaces */
+
+static IfaceEntry *find_interface(Checker *c, const char *name) {
+  TraitRegistry *r = registry(c);
+  for (int i = 0; i < r->ifaces.len; i++)
+    if (!strcmp(r->ifaces.items[i].decl->name.text, name)) return &r->ifaces.items[i];
+  return NULL;
+}
+
+bool traits_is_interface(Checker *c, const char *name) {
+  return name && (find_interface(c, name) || protocol_named(name));
+}
+
+bool traits_is_builtin_protocol(Checker *c, const char *name) {
+  return name && !find_interface(c, name) && protocol_named(name);
+}
+
+void traits_declare_interface(Checker *c, Item *it) {
+  InterfaceDecl *d = it->interface;
+  if (!d->name.text) return;
+  IfaceEntry e = {d, it, c->mod};
+  VEC_PUSH(c->a, registry(c)->ifaces, e);
+}
+
+/* ------------------------------------------------------------ AST copies */
+
+/* A default method body is annotated in place by the checker, so each impl
+ * that uses it gets its own deep copy of the interface's tree. */
+static Expr *copy_expr(Arena *a, Expr *e);
+static FnDecl *copy_fn(Arena *a, FnDecl *fn);
+
+static Pattern *copy_pattern(Arena *a, Pattern *p) {
+  if (!p) return NULL;
+  Pattern *q = ARENA_NEW(a, Pattern);
+  *q = *p;
+  q->elems.items = NULL;
+  q->elems.len = q->elems.cap = 0;
+  for (int i = 0; i < p->elems.len; i++)
+    VEC_PUSH(a, q->elems, copy_pattern(a, p->elems.items[i]));
+  q->head = copy_pattern(a, p->head);
+  q->tail = copy_pattern(a, p->tail);
+  q->inner = copy_pattern(a, p->inner);
+  return q;
+}
+
+static void copy_params(Arena *a, ParamList *dst, ParamList *src) {
+  dst->items = NULL;
+  dst->len = dst->cap = 0;
+  for (int i = 0; i < src->len; i++) {
+    Param p = src->items[i];
+    p.pattern = copy_pattern(a, p.pattern);
+    VEC_PUSH(a, *dst, p);
+  }
+}
+
+static Stmt *copy_stmt(Arena *a, Stmt *s) {
+  if (!s) return NULL;
+  Stmt *t = ARENA_NEW(a, Stmt);
+  *t = *s;
+  t->expr = copy_expr(a, s->expr);
+  t->pattern = copy_pattern(a, s->pattern);
+  if (s->item && s->item->kind == ITEM_FN) {
+    Item *it = ARENA_NEW(a, Item);
+    *it = *s->item;
+    it->fn = copy_fn(a, s->item->fn);
+    t->item = it;
+  }
+  return t;
+}
+
+#define COPY_VEC(a, dst, src, fn)                                                                  \
+  do {                                                                                             \
+    (dst).items = NULL;                                                                            \
+    (dst).len = (dst).cap = 0;                                                                     \
+    for (int i_ = 0; i_ < (src).len; i_++)                                                         \
+      VEC_PUSH(a, dst, fn(a, (src).items[i_]));                                                    \
+  } while (0)
+
+static Expr *copy_node(Arena *a, Expr *e, bool with_lhs);
+
+/* Left-nested operator chains are copied iteratively: their length is not
+ * bounded by the parser's nesting limit. */
+static Expr *copy_expr(Arena *a, Expr *e) {
+  Expr *root = NULL, **slot = &root;
+  while (e && e->kind == EXPR_BINARY && e->lhs) {
+    Expr *x = copy_node(a, e, false);
+    *slot = x;
+    slot = &x->lhs;
+    e = e->lhs;
+  }
+  *slot = copy_node(a, e, true);
+  return root;
+}
+
+static Expr *copy_node(Arena *a, Expr *e, bool with_lhs) {
+  if (!e) return NULL;
+  Expr *x = ARENA_NEW(a, Expr);
+  *x = *e;
+  memset(&x->ref, 0, sizeof x->ref);
+  x->type = NULL;
+  x->parts.items = NULL;
+  x->parts.len = x->parts.cap = 0;
+  for (int i = 0; i < e->parts.len; i++) {
+    StringPart p = e->parts.items[i];
+    p.expr = copy_expr(a, p.expr);
+    VEC_PUSH(a, x->parts, p);
+  }
+  COPY_VEC(a, x->elems, e->elems, copy_expr);
+  x->entries.items = NULL;
+  x->entries.len = x->entries.cap = 0;
+  for (int i = 0; i < e->entries.len; i++) {
+    MapEntry m = {copy_expr(a, e->entries.items[i].key), copy_expr(a, e->entries.items[i].value)};
+    VEC_PUSH(a, x->entries, m);
+  }
+  x->fields.items = NULL;
+  x->fields.len = x->fields.cap = 0;
+  for (int i = 0; i < e->fields.len; i++) {
+    FieldInit f = e->fields.items[i];
+    f.value = copy_expr(a, f.value);
+    VEC_PUSH(a, x->fields, f);
+  }
+  x->lhs = with_lhs ? copy_expr(a, e->lhs) : NULL;
+  x->rhs = copy_expr(a, e->rhs);
+  x->target = copy_expr(a, e->target);
+  x->index = copy_expr(a, e->index);
+  x->then_branch = copy_expr(a, e->then_branch);
+  x->else_branch = copy_expr(a, e->else_branch);
+  x->arms.items = NULL;
+  x->arms.len = x->arms.cap = 0;
+  for (int i = 0; i < e->arms.len; i++) {
+    MatchArm m = e->arms.items[i];
+    m.pattern = copy_pattern(a, m.pattern);
+    m.guard = copy_expr(a, m.guard);
+    m.body = copy_expr(a, m.body);
+    VEC_PUSH(a, x->arms, m);
+  }
+  x->after_timeout = copy_expr(a, e->after_timeout);
+  x->after_body = copy_expr(a, e->after_body);
+  x->clauses.items = NULL;
+  x->clauses.len = x->clauses.cap = 0;
+  for (int i = 0; i < e->clauses.len; i++) {
+    ClosureClause cl = e->clauses.items[i];
+    copy_params(a, &cl.params, &e->clauses.items[i].params);
+    cl.guard = copy_expr(a, cl.guard);
+    cl.body = copy_expr(a, cl.body);
+    VEC_PUSH(a, x->clauses, cl);
+  }
+  x->filter = copy_expr(a, e->filter);
+  COPY_VEC(a, x->stmts, e->stmts, copy_stmt);
+  return x;
+}
+
+static FnDecl *copy_fn(Arena *a, FnDecl *fn) {
+  FnDecl *g = ARENA_NEW(a, FnDecl);
+  *g = *fn;
+  g->type = NULL;
+  g->scheme = NULL;
+  g->clauses.items = NULL;
+  g->clauses.len = g->clauses.cap = 0;
+  for (int k = 0; k < fn->clauses.len; k++) {
+    FnClause cl = fn->clauses.items[k];
+    copy_params(a, &cl.params, &fn->clauses.items[k].params);
+    cl.guard = copy_expr(a, cl.guard);
+    cl.body = copy_expr(a, cl.body);
+    VEC_PUSH(a, g->clauses, cl);
+  }
+  return g;
+}
+
+/* The method an impl gets from an interface default: a fresh FnDecl. */
+static FnDecl *method_from_default(Arena *a, MethodSig *ms) {
+  FnDecl *fn = ARENA_NEW(a, FnDecl);
+  fn->name = ms->name;
+  fn->span = ms->span;
+  FnClause cl;
+  memset(&cl, 0, sizeof cl);
+  cl.is_def = ms->is_def;
+  cl.has_params = ms->has_params;
+  copy_params(a, &cl.params, &ms->params);
+  cl.ret = ms->ret;
+  cl.body = copy_expr(a, ms->default_body);
+  cl.span = cl.header_span = ms->span;
+  VEC_PUSH(a, fn->clauses, cl);
+  return fn;
+}
+
+/* ------------------------------------------------------------ impls */
+
+static const char prim_heads[8];
+
+/* Identity of a type for impl lookup (NULL: no impls possible). */
+static const void *type_head(Type *t) {
+  t = type_resolve(t);
+  if (!t) return NULL;
+  switch (t->kind) {
+  case T_INT:
+    return &prim_heads[0];
+  case T_FLOAT:
+    return &prim_heads[1];
+  case T_BOOL:
+    return &prim_heads[2];
+  case T_STRING:
+    return &prim_heads[3];
+  case T_CON:
+    if (t->con == TC_STRUCT) return t->struct_decl;
+    if (t->con == TC_SUM) return t->sum_decl;
+    return NULL;
+  default:
+    return NULL;
+  }
+}
+
+static Type *primitive_named(const char *n) {
+  if (!strcmp(n, "Int")) return type_int();
+  if (!strcmp(n, "Float")) return type_float();
+  if (!strcmp(n, "Bool")) return type_bool();
+  if (!strcmp(n, "String")) return type_string();
+  return NULL;
+}
+
+/* A fresh instance of the implementing type (generic types get fresh
+ * variables at the current level). */
+static Type *impl_target_type(Checker *c, ImplEntry *e) {
+  Type **args;
+  if (e->sdecl) return instantiate_struct(c, e->sdecl, &args);
+  if (e->udecl) return instantiate_sum(c, e->udecl, &args);
+  return e->prim;
+}
+
+static MethodSig *iface_method(InterfaceDecl *d, const char *name) {
+  for (int i = 0; d && i < d->methods.len; i++)
+    if (d->methods.items[i].name.text && !strcmp(d->methods.items[i].name.text, name))
+      return &d->methods.items[i];
+  return NULL;
+}
+
+static FnDecl *entry_method(ImplEntry *e, const char *name) {
+  for (int i = 0; i < e->nmethods; i++)
+    if (e->methods[i]->name.text && !strcmp(e->methods[i]->name.text, name)) return e->methods[i];
+  return NULL;
+}
+
+static void report_missing(Checker *c, ImplEntry *e, const char *m) {
+  Diagnostic *d =
+      diag_error(c->dc, "E0007", c->mod->file, e->impl->span, arena_printf(c->a, "missing `%s`", m),
+                 "impl %s for %s is missing method %s", e->iface, e->type_name, m);
+  diag_set_help(c->dc, d, "add `fn %s(self) ... end` to the impl block", m);
+}
+
+static void report_duplicate(Checker *c, ImplEntry *e, Span prev, bool has_prev) {
+  Diagnostic *d =
+      diag_error(c->dc, "E0026", c->mod->file, e->impl->span,
+                 arena_printf(c->a, "previously defined for `%s`", e->type_name),
+                 "duplicate impl: `%s` is already implemented for `%s`", e->iface, e->type_name);
+  if (has_prev) diag_add_label(c->dc, d, prev, "first impl here");
+  diag_set_help(c->dc, d, "remove one of the conflicting impl blocks");
+}
+
+static void record_protocol(Checker *c, ImplEntry *e, const Protocol *p) {
+  unsigned *derives = e->sdecl ? &e->sdecl->derives : &e->udecl->derives;
+  ProtoImpls **slot = e->sdecl ? &e->sdecl->protos : &e->udecl->protos;
+  if (!*slot) *slot = ARENA_NEW(c->a, ProtoImpls);
+  ProtoImpls *pi = *slot;
+  *derives |= p->bit;
+  switch (p->bit) {
+  case IFACE_DISPLAY:
+    pi->to_string = entry_method(e, "to_string");
+    break;
+  case IFACE_DEBUG:
+    pi->inspect = entry_method(e, "inspect");
+    break;
+  case IFACE_EQ:
+    pi->eq = entry_method(e, "eq");
+    break;
+  case IFACE_ORD:
+    pi->lt = entry_method(e, "lt");
+    pi->compare = entry_method(e, "compare");
+    break;
+  case IFACE_HASH:
+    pi->hash = entry_method(e, "hash");
+    break;
+  case IFACE_DEFAULT:
+    pi->default_fn = entry_method(e, "default");
+    break;
+  default: {
+    static const char *const names[] = {"add", "sub", "mul", "div", "mod"};
+    for (int k = 0; k < 5; k++)
+      if (p->bit == (unsigned)IFACE_ADD << k) pi->arith[k] = entry_method(e, names[k]);
+    break;
+  }
+  }
+}
+
+int traits_register_impl(Checker *c, Item *it, FnDecl ***methods_out) {
+  ImplDecl *im = it->impl;
+  *methods_out = NULL;
+  if (im->interface_path.len == 0 || im->type_path.len == 0) return 0;
+  ImplEntry *e = ARENA_NEW(c->a, ImplEntry);
+  e->iface = im->interface_path.items[im->interface_path.len - 1].text;
+  Name *tn = &im->type_path.items[im->type_path.len - 1];
+  e->type_name = tn->text;
+  e->impl = im;
+  e->item = it;
+  e->mod = c->mod;
+  e->sdecl = lookup_struct(c, tn->text);
+  e->udecl = e->sdecl ? NULL : lookup_sum(c, tn->text);
+  e->prim = (e->sdecl || e->udecl) ? NULL : primitive_named(tn->text);
+  static const char *const builtin_types[] = {"List",   "Map",      "Set", "Range", "Option",
+                                              "Result", "Ordering", "Pid", "Queue", "Json"};
+  for (size_t i = 0;
+       !e->sdecl && !e->udecl && !e->prim && i < sizeof builtin_types / sizeof *builtin_types; i++)
+    if (!strcmp(tn->text, builtin_types[i])) {
+      report_unsupported(c, im->span, arena_printf(c->a, "impls for `%s`", tn->text));
+      return 0;
+    }
+  if (!e->sdecl && !e->udecl && !e->prim) {
+    diag_error(c->dc, "E0004", c->mod->file, tn->span, "not found in this scope",
+               "undefined variable: %s", tn->text);
+    return 0;
+  }
+  e->head = e->sdecl   ? (const void *)e->sdecl
+            : e->udecl ? (const void *)e->udecl
+                       : type_head(e->prim);
+  IfaceEntry *ie = find_interface(c, e->iface);
+  e->idecl = ie ? ie->decl : NULL;
+  const Protocol *proto = e->idecl ? NULL : protocol_named(e->iface);
+
+  /* E0026: a second impl, or an impl of an interface the type already has */
+  TraitRegistry *r = registry(c);
+  for (int i = 0; i < r->impls.len; i++) {
+    ImplEntry *o = r->impls.items[i];
+    if (o->head == e->head && !strcmp(o->iface, e->iface)) {
+      report_duplicate(c, e, o->impl->span, o->mod == c->mod);
+      return 0;
+    }
+  }
+  if (proto) {
+    unsigned have = e->sdecl   ? e->sdecl->derives
+                    : e->udecl ? e->udecl->derives
+                               : IFACE_EQ | IFACE_ORD | IFACE_HASH | IFACE_DEBUG | IFACE_DISPLAY |
+                                     IFACE_DEFAULT;
+    if (e->prim && (e->prim->kind == T_INT || e->prim->kind == T_FLOAT))
+      have |= IFACE_ADD | IFACE_SUB | IFACE_MUL | IFACE_DIV | IFACE_MOD;
+    if (have & proto->bit) {
+      report_duplicate(c, e, im->span, false);
+      return 0;
+    }
+    if (e->prim) {
+      report_unsupported(c, im->span,
+                         arena_printf(c->a, "implementing `%s` for `%s`", e->iface, e->type_name));
+      return 0;
+    }
+  }
+
+  /* methods: the written ones, then defaults for omitted interface methods */
+  VEC(FnDecl *) ms = {0};
+  for (int i = 0; i < im->methods.len; i++)
+    VEC_PUSH(c->a, ms, im->methods.items[i]);
+  if (proto && !entry_method(&(ImplEntry){.methods = ms.items, .nmethods = ms.len}, proto->method))
+    report_missing(c, e, proto->method);
+  for (int i = 0; e->idecl && i < e->idecl->methods.len; i++) {
+    MethodSig *sig = &e->idecl->methods.items[i];
+    if (!sig->name.text) continue;
+    bool given = false;
+    for (int k = 0; k < ms.len; k++)
+      if (ms.items[k]->name.text && !strcmp(ms.items[k]->name.text, sig->name.text)) given = true;
+    if (given) continue;
+    if (!sig->default_body) {
+      report_missing(c, e, sig->name.text);
+      continue;
+    }
+    FnDecl *d = method_from_default(c->a, sig);
+    d->module = ie->mod; /* its spans belong to the interface's file */
+    VEC_PUSH(c->a, ms, d);
+  }
+  for (int i = 0; i < ms.len; i++) {
+    FnDecl *fn = ms.items[i];
+    fn->is_method = true;
+    fn->owner = it;
+    if (!fn->module) fn->module = c->mod;
+    fn->id = c->next_decl_id++;
+  }
+  e->methods = ms.items;
+  e->nmethods = ms.len;
+  VEC_PUSH(c->a, r->impls, e);
+  if (proto && (e->sdecl || e->udecl)) record_protocol(c, e, proto);
+  *methods_out = ms.items;
+  return ms.len;
+}
+
+static ImplEntry *owner_entry(Checker *c, FnDecl *fn) {
+  TraitRegistry *r = registry(c);
+  for (int i = r->impls.len - 1; i >= 0; i--)
+    if (r->impls.items[i]->item == fn->owner) return r->impls.items[i];
+  return NULL;
+}
+
+Type *traits_method_signature(Checker *c, FnDecl *fn) {
+  ImplEntry *e = owner_entry(c, fn);
+  if (!e || fn->clauses.len == 0) return fn_signature(c, fn);
+  /* `Self` in the signature names the implementing type */
+  Type *self_t = impl_target_type(c, e);
+  TypeParamEnv *env = ARENA_NEW(c->a, TypeParamEnv);
+  env->names = ARENA_ARRAY(c->a, const char *, 1);
+  env->types = ARENA_ARRAY(c->a, Type *, 1);
+  env->names[0] = "Self";
+  env->types[0] = self_t;
+  env->n = 1;
+  env->parent = c->tparams;
+  c->tparams = env;
+  Type *ft = fn_signature(c, fn);
+  c->tparams = env->parent;
+  FnClause *cl = &fn->clauses.items[0];
+  for (int i = 0; i < cl->params.len && ft && i < ft->nargs; i++) {
+    if (!cl->params.items[i].is_self) continue;
+    UnifyError ue;
+    if (unify(c, ft->args[i], self_t, &ue) != UNIFY_OK)
+      report_unify_error(c, &ue, self_t, ft->args[i], cl->params.items[i].span, NULL, NULL, NULL);
+  }
+  return ft;
+}
+
+/* Resolves an annotation in which `Self` names `self_t`. */
+static Type *resolve_with_self(Checker *c, TypeExpr *te, Type *self_t) {
+  const char *self_name = "Self";
+  TypeParamEnv env = {&self_name, &self_t, 1, c->tparams};
+  c->tparams = &env;
+  Type *t = resolve_type_expr(c, te);
+  c->tparams = env.parent;
+  return t;
+}
+
+/* Source text of a type annotation, blanks removed (for E0008). */
+static const char *annot_text(Checker *c, Module *m, TypeExpr *te) {
+  if (!m || !m->file || !te) return NULL;
+  const char *src = m->file->text;
+  uint32_t len = te->span.end - te->span.start;
+  char *s = arena_alloc(c->a, len + 1);
+  int n = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    char ch = src[te->span.start + i];
+    if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') s[n++] = ch;
+  }
+  s[n] = 0;
+  return s;
+}
+
+void traits_check_signatures(Checker *c, FnDecl *fn) {
+  if (!fn->is_method || fn->clauses.len == 0) return;
+  ImplEntry *e = owner_entry(c, fn);
+  if (!e || !e->idecl || !fn->name.text) return;
+  MethodSig *sig = iface_method(e->idecl, fn->name.text);
+  TypeExpr *mine = fn->clauses.items[0].ret;
+  if (!sig || !sig->ret || !mine || sig->default_body == fn->clauses.items[0].body) return;
+  IfaceEntry *ie = find_interface(c, e->iface);
+  const char *want, *got;
+  if (ie && ie->mod == c->mod) {
+    /* same module: compare the types the annotations denote (aliases, Self) */
+    Type *self_t = impl_target_type(c, e);
+    want = tstr(c, resolve_with_self(c, sig->ret, self_t));
+    got = tstr(c, resolve_with_self(c, mine, self_t));
+  } else {
+    want = annot_text(c, ie ? ie->mod : NULL, sig->ret);
+    got = annot_text(c, c->mod, mine);
+    if (want && got && !strcmp(want, "Self") && !strcmp(got, e->type_name)) return;
+  }
+  if (!want || !got || !strcmp(want, got)) return;
+  diag_error(c->dc, "E0008", c->mod->file, mine->span,
+             arena_printf(c->a, "expected return type %s, found %s", want, got),
+             "method %s in impl %s has wrong signature: expected %s, found %s", fn->name.text,
+             e->iface, want, got);
+}
+
+/* ------------------------------------------------------------ lookup */
+
+static int cmp_str(const void *x, const void *y) {
+  return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* Methods named `m` of the impls for the receiver's type (restricted to
+ * interface `iface` when non-NULL). A receiver whose type is still an
+ * unconstrained variable is decided when exactly one impl provides `m`.
+ * Returns the method, or NULL: *ambiguous is set after reporting E0027. */
+FnDecl *traits_find_method(Checker *c, Type *recv, const char *m, const char *iface, Span at,
+                           bool *ambiguous) {
+  *ambiguous = false;
+  TraitRegistry *r = registry(c);
+  Type *rt = type_resolve(recv);
+  const void *head = type_head(rt);
+  if (!head && rt && rt->kind == T_VAR && !rt->is_generic_param && !rt->quantified) {
+    ImplEntry *only = NULL;
+    int hits = 0;
+    for (int i = 0; i < r->impls.len; i++) {
+      ImplEntry *e = r->impls.items[i];
+      if ((!iface || !strcmp(e->iface, iface)) && entry_method(e, m)) {
+        hits++;
+        only = e;
+      }
+    }
+    if (hits != 1) return NULL;
+    UnifyError ue;
+    if (unify(c, recv, impl_target_type(c, only), &ue) != UNIFY_OK) return NULL;
+    return entry_method(only, m);
+  }
+  if (!head) return NULL;
+  FnDecl *found = NULL;
+  VEC(const char *) names = {0};
+  for (int i = 0; i < r->impls.len; i++) {
+    ImplEntry *e = r->impls.items[i];
+    if (e->head != head || (iface && strcmp(e->iface, iface))) continue;
+    FnDecl *fn = entry_method(e, m);
+    if (!fn) continue;
+    found = fn;
+    VEC_PUSH(c->a, names, e->iface);
+  }
+  if (names.len <= 1) return found;
+  qsort(names.items, (size_t)names.len, sizeof *names.items, cmp_str);
+  const char *list = "";
+  for (int i = 0; i < names.len; i++)
+    list = arena_printf(c->a, "%s%s%s", list, i ? ", " : "", names.items[i]);
+  Diagnostic *d = diag_error(
+      c->dc, "E0027", c->mod->file, at, arena_printf(c->a, "multiple traits provide `%s`", m),
+      "ambiguous method `%s` for type `%s`: candidates from traits [%s]", m, tstr(c, recv), list);
+  diag_set_help(c->dc, d, "use qualified syntax: %s.%s(value) or %s.%s(value)", names.items[0], m,
+                names.items[1], m);
+  *ambiguous = true;
+  return NULL;
+}
+
+/* Whether some impl or interface provides a method named `m` (for the
+ * function-call form `m(v, ...)`). */
+bool traits_has_method_named(Checker *c, const char *m) {
+  TraitRegistry *r = registry(c);
+  for (int i = 0; i < r->impls.len; i++)
+    if (entry_method(r->impls.items[i], m)) return true;
+  for (int i = 0; i < r->ifaces.len; i++)
+    if (iface_method(r->ifaces.items[i].decl, m)) return true;
+  return false;
+}
+
+/* ------------------------------------------------------------ where clauses */
+
+void traits_record_bounds(Checker *c, FnDecl *fn, TypeParamEnv *env) {
+  if (fn->clauses.len == 0) return;
+  BoundList *bl = &fn->clauses.items[0].where;
+  for (int i = 0; i < bl->len; i++) {
+    Bound *b = &bl->items[i];
+    if (!b->type_param.text || b->interface_path.len == 0) continue;
+    Name *in = &b->interface_path.items[b->interface_path.len - 1];
+    Type *var = NULL;
+    for (int k = 0; k < env->n; k++)
+      if (!strcmp(env->names[k], b->type_param.text)) var = env->types[k];
+    if (!var) {
+      diag_error(c->dc, "E0004", c->mod->file, b->type_param.span, "not found in this scope",
+                 "undefined variable: %s", b->type_param.text);
+      continue;
+    }
+    const Protocol *p = find_interface(c, in->text) ? NULL : protocol_named(in->text);
+    if (p) var->constraints |= p->bit; /* built-in protocols: checked like operators */
+    BoundEntry be = {var, in->text};
+    VEC_PUSH(c->a, registry(c)->bounds, be);
+  }
+}
+
+static bool var_has_bound(TraitRegistry *r, Type *var, const char *iface) {
+  for (int i = 0; i < r->bounds.len; i++)
+    if (r->bounds.items[i].var == var && !strcmp(r->bounds.items[i].iface, iface)) return true;
+  return false;
+}
+
+static bool type_implements(Checker *c, Type *t, const char *iface) {
+  TraitRegistry *r = registry(c);
+  const void *head = type_head(t);
+  for (int i = 0; head && i < r->impls.len; i++)
+    if (r->impls.items[i]->head == head && !strcmp(r->impls.items[i]->iface, iface)) return true;
+  return false;
+}
+
+/* The type of interface method `sig` called on a receiver of type `recv`
+ * (`Self` in its annotations names the receiver's type). */
+static Type *sig_type(Checker *c, MethodSig *sig, Type *recv) {
+  TypeParamEnv self_env = {0};
+  const char *self_name = "Self";
+  self_env.names = &self_name;
+  self_env.types = &recv;
+  self_env.n = 1;
+  self_env.parent = c->tparams;
+  TypeParamEnv *saved = c->tparams;
+  c->tparams = &self_env;
+  int n = sig->params.len;
+  Type **ps = ARENA_ARRAY(c->a, Type *, n + 1);
+  for (int i = 0; i < n; i++) {
+    Param *p = &sig->params.items[i];
+    ps[i] = p->is_self ? recv : p->annot ? resolve_type_expr(c, p->annot) : new_var(c);
+  }
+  Type *ret = sig->ret ? resolve_type_expr(c, sig->ret) : new_var(c);
+  c->tparams = saved;
+  return type_fun(c->a, ps, n, ret);
+}
+
+bool traits_bound_call(Checker *c, Type *recv, const char *m, const char *iface, Span at, Ref *ref,
+                       Type **fn_type) {
+  Type *rt = type_resolve(recv);
+  if (!rt || rt->kind != T_VAR) return false;
+  TraitRegistry *r = registry(c);
+  IfaceEntry *hit = NULL;
+  MethodSig *hit_sig = NULL;
+  VEC(const char *) names = {0};
+  for (int i = 0; i < r->bounds.len; i++) {
+    BoundEntry *b = &r->bounds.items[i];
+    if (b->var != rt || (iface && strcmp(b->iface, iface))) continue;
+    IfaceEntry *ie = find_interface(c, b->iface);
+    MethodSig *sig = ie ? iface_method(ie->decl, m) : NULL;
+    if (!sig) continue;
+    bool seen = false;
+    for (int k = 0; k < names.len; k++)
+      if (!strcmp(names.items[k], b->iface)) seen = true;
+    if (seen) continue;
+    VEC_PUSH(c->a, names, b->iface);
+    hit = ie;
+    hit_sig = sig;
+  }
+  if (!hit) return false;
+  if (names.len > 1) {
+    qsort(names.items, (size_t)names.len, sizeof *names.items, cmp_str);
+    const char *list = "";
+    for (int i = 0; i < names.len; i++)
+      list = arena_printf(c->a, "%s%s%s", list, i ? ", " : "", names.items[i]);
+    Diagnostic *d = diag_error(
+        c->dc, "E0027", c->mod->file, at, arena_printf(c->a, "multiple traits provide `%s`", m),
+        "ambiguous method `%s` for type `%s`: candidates from traits [%s]", m, tstr(c, recv), list);
+    diag_set_help(c->dc, d, "use qualified syntax: %s.%s(value) or %s.%s(value)", names.items[0], m,
+                  names.items[1], m);
+    *fn_type = NULL;
+    return true;
+  }
+  ref->kind = REF_METHOD;
+  ref->fn = NULL;
+  ref->item = hit->item;
+  *fn_type = sig_type(c, hit_sig, recv);
+  return true;
+}
+
+/* E0006 at a use of a function with `where` bounds whose instantiation
+ * does not satisfy them (also when the function is passed as a value). */
+void traits_check_ref_bounds(Checker *c, Expr *e) {
+  Ref *ref = &e->ref;
+  if (ref->kind != REF_FN || !ref->fn || !ref->fn->scheme || !ref->inst) return;
+  TraitRegistry *r = registry(c);
+  if (r->bounds.len == 0) return;
+  Scheme *s = ref->fn->scheme;
+  for (int i = 0; i < s->nvars && i < ref->ninst; i++) {
+    for (int k = 0; k < r->bounds.len; k++) {
+      BoundEntry *b = &r->bounds.items[k];
+      if (b->var != s->vars[i]) continue;
+      if (protocol_named(b->iface) && !find_interface(c, b->iface)) continue; /* bits */
+      Type *t = type_resolve(ref->inst[i]);
+      if (!t) continue;
+      if (t->kind == T_VAR) {
+        if (!t->is_generic_param && !t->quantified) continue; /* undetermined: () */
+        if (var_has_bound(r, t, b->iface)) continue;
+      } else if (t->kind == T_NEVER || type_implements(c, t, b->iface)) {
+        continue;
+      }
+      const char *ts = tstr(c, t);
+      Diagnostic *d = diag_error(c->dc, "E0006", c->mod->file, e->span,
+                                 arena_printf(c->a, "%s does not satisfy %s", ts, b->iface),
+                                 "%s does not implement %s", ts, b->iface);
+      diag_set_help(c->dc, d, "add `impl %s for %s do ... end`", b->iface, ts);
+    }
+  }
+}
+
+/* ------------------------------------------------------------ for lowering */
+
+FnDecl *check_impl_method(Program *p, Type *t, const char *iface, const char *m) {
+  TraitRegistry *r = p->traits;
+  const void *head = type_head(t);
+  for (int i = 0; r && head && i < r->impls.len; i++) {
+    ImplEntry *e = r->impls.items[i];
+    if (e->head == head && (!iface || !strcmp(e->iface, iface))) {
+      FnDecl *fn = entry_method(e, m);
+      if (fn) return fn;
+    }
+  }
+  return NULL;
+}

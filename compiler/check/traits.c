@@ -569,6 +569,20 @@ static int cmp_str(const void *x, const void *y) {
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* E0027: several interfaces provide method `m` for `recv` (names sorted). */
+static void report_ambiguous_method(Checker *c, Span at, const char *m, Type *recv,
+                                    const char **ifaces, int n) {
+  qsort(ifaces, (size_t)n, sizeof *ifaces, cmp_str);
+  const char *list = "";
+  for (int i = 0; i < n; i++)
+    list = arena_printf(c->a, "%s%s%s", list, i ? ", " : "", ifaces[i]);
+  Diagnostic *d = diag_error(
+      c->dc, "E0027", c->mod->file, at, arena_printf(c->a, "multiple traits provide `%s`", m),
+      "ambiguous method `%s` for type `%s`: candidates from traits [%s]", m, tstr(c, recv), list);
+  diag_set_help(c->dc, d, "use qualified syntax: %s.%s(value) or %s.%s(value)", ifaces[0], m,
+                ifaces[1], m);
+}
+
 /* Methods named `m` of the impls for the receiver's type (restricted to
  * interface `iface` when non-NULL). A receiver whose type is still an
  * unconstrained variable is decided when exactly one impl provides `m`.
@@ -606,15 +620,7 @@ FnDecl *traits_find_method(Checker *c, Type *recv, const char *m, const char *if
     VEC_PUSH(c->a, names, e->iface);
   }
   if (names.len <= 1) return found;
-  qsort(names.items, (size_t)names.len, sizeof *names.items, cmp_str);
-  const char *list = "";
-  for (int i = 0; i < names.len; i++)
-    list = arena_printf(c->a, "%s%s%s", list, i ? ", " : "", names.items[i]);
-  Diagnostic *d = diag_error(
-      c->dc, "E0027", c->mod->file, at, arena_printf(c->a, "multiple traits provide `%s`", m),
-      "ambiguous method `%s` for type `%s`: candidates from traits [%s]", m, tstr(c, recv), list);
-  diag_set_help(c->dc, d, "use qualified syntax: %s.%s(value) or %s.%s(value)", names.items[0], m,
-                names.items[1], m);
+  report_ambiguous_method(c, at, m, recv, names.items, names.len);
   *ambiguous = true;
   return NULL;
 }
@@ -714,15 +720,7 @@ bool traits_bound_call(Checker *c, Type *recv, const char *m, const char *iface,
   }
   if (!hit) return false;
   if (names.len > 1) {
-    qsort(names.items, (size_t)names.len, sizeof *names.items, cmp_str);
-    const char *list = "";
-    for (int i = 0; i < names.len; i++)
-      list = arena_printf(c->a, "%s%s%s", list, i ? ", " : "", names.items[i]);
-    Diagnostic *d = diag_error(
-        c->dc, "E0027", c->mod->file, at, arena_printf(c->a, "multiple traits provide `%s`", m),
-        "ambiguous method `%s` for type `%s`: candidates from traits [%s]", m, tstr(c, recv), list);
-    diag_set_help(c->dc, d, "use qualified syntax: %s.%s(value) or %s.%s(value)", names.items[0], m,
-                  names.items[1], m);
+    report_ambiguous_method(c, at, m, recv, names.items, names.len);
     *fn_type = NULL;
     return true;
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../util/arena.h"
+#include "bigstack.h"
 #include "build.h"
 #include "cli.h"
 #include "link.h"
@@ -72,6 +73,16 @@ static int run_command(Arena *a, const CliOptions *o) {
   return status;
 }
 
+typedef struct CommandCall {
+  Arena *arena;
+  const CliOptions *opts;
+} CommandCall;
+
+static int run_command_call(void *p) {
+  CommandCall *call = p;
+  return run_command(call->arena, call->opts);
+}
+
 int main(int argc, char **argv) {
   CliOptions opts;
   char err[512];
@@ -99,7 +110,8 @@ int main(int argc, char **argv) {
   case CMD_RUN: {
     Arena arena;
     arena_init(&arena);
-    int status = run_command(&arena, &opts);
+    CommandCall call = {&arena, &opts};
+    int status = run_on_big_stack(run_command_call, &call);
     arena_free(&arena);
     return status;
   }

@@ -90,6 +90,7 @@ static Expr *parse_unary(Parser *p);
 static Expr *parse_binary(Parser *p, int min_prec) {
   p_enter(p);
   int first = p_index(p);
+  int links = 0;
   Expr *lhs = parse_unary(p);
   for (;;) {
     BinOp op;
@@ -100,6 +101,11 @@ static Expr *parse_binary(Parser *p, int min_prec) {
         (k == TK_PERCENT && p_peek_at(p, 1) == TK_LBRACE &&
          p->toks[p_index(p)].start + 1 == p->toks[p_index(p) + 1].start))
       break;
+    if (p->nest + p->chain >= PARSER_MAX_TREE_DEPTH)
+      p_fail(p, "expression too deeply nested (more than %d levels of operators)",
+             PARSER_MAX_TREE_DEPTH);
+    p->chain++;
+    links++;
     p_advance(p);
     Expr *rhs = parse_binary(p, prec + 1);
     Expr *b = new_expr(p, EXPR_BINARY, first);
@@ -109,6 +115,7 @@ static Expr *parse_binary(Parser *p, int min_prec) {
     finish_expr(p, b, first);
     lhs = b;
   }
+  p->chain -= links;
   p_leave(p);
   return lhs;
 }

@@ -450,7 +450,7 @@ void parse_members(Parser *p, const TokenKind *terms, int nterms, MemberFn fn, v
     if (k == TK_EOF || is_term(k, terms, nterms)) break;
     jmp_buf jb;
     jmp_buf *saved = p->recover;
-    int saved_depth = p->delim_depth, saved_nest = p->nest;
+    int saved_depth = p->delim_depth, saved_nest = p->nest, saved_chain = p->chain;
     int start = p_index(p);
     if (setjmp(jb) == 0) {
       p->recover = &jb;
@@ -458,6 +458,7 @@ void parse_members(Parser *p, const TokenKind *terms, int nterms, MemberFn fn, v
     } else {
       p->delim_depth = saved_depth;
       p->nest = saved_nest;
+      p->chain = saved_chain;
       recover(p, start, terms, nterms);
     }
     p->recover = saved;

@@ -15,6 +15,10 @@
 #include "ast.h"
 
 #define PARSER_MAX_DEPTH 1000
+/* Bound on the depth of an expression tree, counting each operator of a
+ * chain `a + b + ...` as one level (the driver's compiler stack is sized for
+ * it: compiler/driver/bigstack.h). */
+#define PARSER_MAX_TREE_DEPTH 100000
 
 Module *parse_module(Arena *a, DiagContext *dc, SourceFile *f);
 void ast_dump(FILE *out, const Module *m);

@@ -27,6 +27,9 @@ typedef struct Parser {
   int last;           /* index of the last consumed significant token */
   int delim_depth;    /* open ( [ { — NEWLINE is invisible while > 0 (§2.3) */
   int nest;           /* recursion depth, bounded by PARSER_MAX_DEPTH */
+  int chain;          /* binary-operator links of the open operator chains: a chain
+                         of n operators is a tree n deep, which later passes
+                         recurse along (nest + chain <= PARSER_MAX_TREE_DEPTH) */
   int last_error_tok; /* suppresses cascades at one position */
   int nerrors;
   jmp_buf *recover; /* innermost recovery point */

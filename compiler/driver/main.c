@@ -26,6 +26,24 @@ static bool is_single_file(const char *arg) {
   return n > 5 && strcmp(arg + n - 5, ".snow") == 0 && stat(arg, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+typedef struct BuildCall {
+  Arena *arena;
+  const BuildRequest *req;
+  const char **exe;
+} BuildCall;
+
+static int build_call(void *p) {
+  BuildCall *call = p;
+  return build_project(call->arena, call->req, call->exe);
+}
+
+/* Compiles on the big compiler stack (bigstack.h); the program itself is
+ * later run from the main thread, so it is a child of snowc's main task. */
+static int build_on_big_stack(Arena *a, const BuildRequest *req, const char **exe) {
+  BuildCall call = {a, req, exe};
+  return run_on_big_stack(build_call, &call);
+}
+
 static int run_command(Arena *a, const CliOptions *o) {
   BuildRequest req = {0};
   req.dir = o->dir;
@@ -40,7 +58,7 @@ static int run_command(Arena *a, const CliOptions *o) {
 
   if (o->command == CMD_BUILD) {
     const char *exe;
-    return build_project(a, &req, &exe);
+    return build_on_big_stack(a, &req, &exe);
   }
 
   /* run */
@@ -60,7 +78,7 @@ static int run_command(Arena *a, const CliOptions *o) {
     }
   }
   const char *exe;
-  int status = build_project(a, &req, &exe);
+  int status = build_on_big_stack(a, &req, &exe);
   if (status == 0) {
     const char *err = NULL;
     status = process_run(a, exe, o->program_args, o->nprogram_args, &err);
@@ -71,16 +89,6 @@ static int run_command(Arena *a, const CliOptions *o) {
   }
   if (tmp) tempdir_remove(a, tmp);
   return status;
-}
-
-typedef struct CommandCall {
-  Arena *arena;
-  const CliOptions *opts;
-} CommandCall;
-
-static int run_command_call(void *p) {
-  CommandCall *call = p;
-  return run_command(call->arena, call->opts);
 }
 
 int main(int argc, char **argv) {
@@ -110,8 +118,7 @@ int main(int argc, char **argv) {
   case CMD_RUN: {
     Arena arena;
     arena_init(&arena);
-    CommandCall call = {&arena, &opts};
-    int status = run_on_big_stack(run_command_call, &call);
+    int status = run_command(&arena, &opts);
     arena_free(&arena);
     return status;
   }

@@ -12,15 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (cond) passed++;                                               \
-    else {                                                            \
-      failed++;                                                       \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                 \
-  } while (0)
+#include "unit.h"
 
 static double now_ms(void) {
   struct timespec ts;

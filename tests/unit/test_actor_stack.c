@@ -11,15 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (cond) passed++;                                               \
-    else {                                                            \
-      failed++;                                                       \
-      printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                 \
-  } while (0)
+#include "unit.h"
 
 static void test_size_and_guard(void) {
   SnowStack *s = snow_stack_get(0);

@@ -12,19 +12,8 @@
 #include "../../compiler/common/builtins.h"
 #include "../../compiler/syntax/parser.h"
 
-static int passed, failed;
+#include "unit.h"
 
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (cond) {                                                                                    \
-      passed++;                                                                                    \
-    } else {                                                                                       \
-      failed++;                                                                                    \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
-      fprintf(stderr, __VA_ARGS__);                                                                \
-      fputc('\n', stderr);                                                                         \
-    }                                                                                              \
-  } while (0)
 
 typedef struct Run {
   Arena arena;

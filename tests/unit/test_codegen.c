@@ -20,19 +20,8 @@
 #include "../../compiler/syntax/parser.h"
 #include "snow_rt.h"
 
-static int passed, failed;
+#include "unit.h"
 
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (cond) {                                                                                    \
-      passed++;                                                                                    \
-    } else {                                                                                       \
-      failed++;                                                                                    \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__);                                                  \
-      printf(__VA_ARGS__);                                                                         \
-      printf("\n");                                                                                \
-    }                                                                                              \
-  } while (0)
 
 static Arena arena;
 static char workdir[256];

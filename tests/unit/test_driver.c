@@ -14,16 +14,7 @@
 #include "../../compiler/driver/project.h"
 #include "../../compiler/driver/tempdir.h"
 
-static int passed, failed;
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (cond) {                                                       \
-      passed++;                                                       \
-    } else {                                                          \
-      failed++;                                                       \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-    }                                                                 \
-  } while (0)
+#include "unit.h"
 #define CHECK_STR(got, want)                                                                   \
   do {                                                                                         \
     const char *g_ = (got), *w_ = (want);                                                      \

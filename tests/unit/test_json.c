@@ -11,15 +11,7 @@
 
 void snow_gc_init_main(void *stack_base);
 
-static int passed, failed;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (cond) passed++;                                                              \
-    else {                                                                           \
-      failed++;                                                                      \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-    }                                                                                \
-  } while (0)
+#include "unit.h"
 
 static const char *str_c(SnowObj *s) { return (const char *)(SNOW_PAYLOAD(s) + 1); }
 static uint64_t str_len(SnowObj *s) { return SNOW_PAYLOAD(s)[0]; }

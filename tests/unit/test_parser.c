@@ -13,18 +13,7 @@
 #include "../../compiler/lex/token.h"
 #include "../../compiler/syntax/parser.h"
 
-static int passed, failed;
-#define CHECK(cond, ...)                                                                           \
-  do {                                                                                             \
-    if (cond) {                                                                                    \
-      passed++;                                                                                    \
-    } else {                                                                                       \
-      failed++;                                                                                    \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                         \
-      fprintf(stderr, __VA_ARGS__);                                                                \
-      fputc('\n', stderr);                                                                         \
-    }                                                                                              \
-  } while (0)
+#include "unit.h"
 
 typedef struct Parsed {
   Arena arena;

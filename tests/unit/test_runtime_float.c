@@ -7,15 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (cond) passed++;                                                              \
-    else {                                                                           \
-      failed++;                                                                      \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-    }                                                                                \
-  } while (0)
+#include "unit.h"
 
 typedef struct Case {
   uint64_t bits;

@@ -15,15 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (cond) passed++;                                                              \
-    else {                                                                           \
-      failed++;                                                                      \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-    }                                                                                \
-  } while (0)
+#include "unit.h"
 
 static SnowObj *S(const char *c) { return snow_string_new(c, strlen(c)); }
 static const char *str_c(SnowObj *s) { return (const char *)(SNOW_PAYLOAD(s) + 1); }

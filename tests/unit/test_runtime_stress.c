@@ -9,15 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (cond) passed++;                                                              \
-    else {                                                                           \
-      failed++;                                                                      \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-    }                                                                                \
-  } while (0)
+#include "unit.h"
 
 static const char *str_c(SnowObj *s) { return (const char *)(SNOW_PAYLOAD(s) + 1); }
 static int64_t parse(SnowObj *s) { return strtoll(str_c(s), NULL, 10); }

@@ -18,16 +18,7 @@ void snow_gc_init_main(void *stack_base);
 extern int snow_rt_argc;
 extern char **snow_rt_argv;
 
-static int passed, failed;
-#define CHECK(cond)                                                                                \
-  do {                                                                                             \
-    if (cond)                                                                                      \
-      passed++;                                                                                    \
-    else {                                                                                         \
-      failed++;                                                                                    \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                     \
-    }                                                                                              \
-  } while (0)
+#include "unit.h"
 
 static SnowObj *S(const char *c) {
   return snow_string_new(c, strlen(c));

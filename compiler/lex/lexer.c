@@ -271,14 +271,8 @@ static void lex_string_part(Lexer *lx) {
       continue;
     }
     if (c == '"' && (!m->triple || (p + 2 < lx->len && s[p + 1] == '"' && s[p + 2] == '"'))) {
-      if (m->triple) {
-        /* in a run of more than three quotes the last three close the
-         * string and the others are text (`"""say "hi""""`) */
-        uint32_t run = p;
-        while (run < lx->len && s[run] == '"')
-          run++;
-        p = run - 3;
-      }
+      /* a triple-quoted string ends at the FIRST unescaped `"""` (§2.11): a
+       * quote right before the closing delimiter must be written `\"` */
       if (p > text_start) emit(lx, TK_STR_TEXT, text_start, p);
       uint32_t e = p + (m->triple ? 3 : 1);
       emit(lx, TK_STR_END, p, e);

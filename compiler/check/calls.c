@@ -19,6 +19,8 @@ Type *fn_use_type(Checker *c, FnDecl *fn, Ref *ref) {
   ref->kind = REF_FN;
   ref->fn = fn;
   if (!fn->type) return new_var(c); /* a definition that could not be checked */
+  Type *forward;
+  if (traits_forward_method_use(c, fn, ref, &forward)) return forward;
   if (fn->scheme && !in_group(c, fn)) return instantiate(c, fn->scheme, &ref->inst, &ref->ninst);
   GroupRef g = {ref, fn};
   VEC_PUSH(c->a, c->group_refs, g);

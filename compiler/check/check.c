@@ -120,10 +120,6 @@ static unsigned check_deriving(Checker *c, const char *tname, bool has, NameVec 
       diag_set_help(c->dc, d, "only Eq, Ord, Display, Debug, Hash, Json, and Row are derivable");
       continue;
     }
-    if (b == DERIVE_ROW) {
-      report_unsupported(c, n->span, arena_printf(c->a, "deriving `%s`", n->text));
-      continue;
-    }
     if (b == DERIVE_ORD) ord_span = n->span;
     bits |= b;
   }
@@ -201,11 +197,18 @@ static const char *item_name(Item *it) {
   }
 }
 
-static void check_module(Checker *c, Module *m) {
+/* One module's checking state, kept between the program-wide phases. */
+typedef struct ModuleWork {
+  Checker c;
+  VEC(FnDecl *) fns;
+  VEC(Stmt *) top_stmts;
+} ModuleWork;
+
+/* Phase 1: the module's tables, items, derivings, imports, interfaces. */
+static void declare_module(ModuleWork *w, Module *m) {
+  Checker *c = &w->c;
   module_collect_tables(c, m);
   ModuleInfo *mi = c->mi;
-  VEC(FnDecl *) fns = {0};
-  VEC(Stmt *) top_stmts = {0};
   for (int i = 0; i < m->items.len; i++) {
     Item *it = m->items.items[i];
     switch (it->kind) {
@@ -225,7 +228,7 @@ static void check_module(Checker *c, Module *m) {
         break;
       }
       symtab_put(c->a, &mi->fns, fn->name.text, fn);
-      VEC_PUSH(c->a, fns, fn);
+      VEC_PUSH(c->a, w->fns, fn);
       break;
     }
     case ITEM_STRUCT: {
@@ -242,7 +245,7 @@ static void check_module(Checker *c, Module *m) {
     }
     case ITEM_LET:
     case ITEM_EXPR:
-      VEC_PUSH(c->a, top_stmts, it->stmt);
+      VEC_PUSH(c->a, w->top_stmts, it->stmt);
       break;
     case ITEM_ALIAS:
       break;
@@ -263,27 +266,40 @@ static void check_module(Checker *c, Module *m) {
     }
     }
   }
+}
+
+/* Phase 2 (once every module's interfaces are declared): impls, so that
+ * method resolution in any module sees every impl of the program (§3.4),
+ * and the signatures of functions and methods. */
+static void declare_impls(ModuleWork *w, Module *m) {
+  Checker *c = &w->c;
   json_check_derives(c, m); /* E0038 (field types are resolved by now) */
+  rows_check_derives(c, m); /* E0039 */
   /* impl methods are checked with the module's functions (traits.c) */
   for (int i = 0; i < m->items.len; i++) {
     if (m->items.items[i]->kind != ITEM_IMPL) continue;
     FnDecl **methods;
     int nm = traits_register_impl(c, m->items.items[i], &methods);
     for (int k = 0; k < nm; k++)
-      VEC_PUSH(c->a, fns, methods[k]);
+      VEC_PUSH(c->a, w->fns, methods[k]);
   }
   /* signatures (level 1: generalised at level 0 after each group) */
   c->level = 1;
-  for (int i = 0; i < fns.len; i++) {
-    check_clause_rules(c, fns.items[i]);
-    fns.items[i]->type = fns.items[i]->is_method ? traits_method_signature(c, fns.items[i])
-                                                 : fn_signature(c, fns.items[i]);
-    traits_check_signatures(c, fns.items[i]);
+  for (int i = 0; i < w->fns.len; i++) {
+    check_clause_rules(c, w->fns.items[i]);
+    w->fns.items[i]->type = w->fns.items[i]->is_method ? traits_method_signature(c, w->fns.items[i])
+                                                 : fn_signature(c, w->fns.items[i]);
+    traits_check_signatures(c, w->fns.items[i]);
   }
+}
+
+/* Phase 3: function bodies and top-level statements. */
+static void check_bodies(ModuleWork *w) {
+  Checker *c = &w->c;
   /* call graph and components */
-  int n = fns.len;
+  int n = w->fns.len;
   int *comp = ARENA_ARRAY(c->a, int, n + 1);
-  int ncomp = callgraph_components(c, fns.items, n, comp);
+  int ncomp = callgraph_components(c, w->fns.items, n, comp);
   /* bucket functions by component, keeping source order inside one */
   int *count = ARENA_ARRAY(c->a, int, ncomp + 1);
   for (int i = 0; i < n; i++)
@@ -294,45 +310,75 @@ static void check_module(Checker *c, Module *m) {
   FnDecl **ordered = ARENA_ARRAY(c->a, FnDecl *, n + 1);
   int *fill = ARENA_ARRAY(c->a, int, ncomp + 1);
   for (int i = 0; i < n; i++)
-    ordered[start[comp[i]] + fill[comp[i]]++] = fns.items[i];
+    ordered[start[comp[i]] + fill[comp[i]]++] = w->fns.items[i];
   for (int k = 0; k < ncomp; k++)
     check_group(c, ordered + start[k], count[k]);
   /* top-level statements: checked, never evaluated (§3.5) */
   c->scope.len = 0;
   c->lambda = NULL;
   c->level = 0;
-  for (int i = 0; i < top_stmts.len; i++) {
+  for (int i = 0; i < w->top_stmts.len; i++) {
     c->depth = 0;
     c->depth_reported = false;
-    check_top_stmt(c, top_stmts.items[i]);
-    finalize_stmt(c, top_stmts.items[i]);
+    check_top_stmt(c, w->top_stmts.items[i]);
+    finalize_stmt(c, w->top_stmts.items[i]);
   }
 }
 
+/* Counters continue across modules: types and declarations are shared. */
+typedef struct SharedIds {
+  int next_decl_id, next_var_id;
+  unsigned epoch;
+} SharedIds;
+
+static void ids_enter(Checker *c, SharedIds *ids) {
+  c->next_decl_id = ids->next_decl_id;
+  c->next_var_id = ids->next_var_id;
+  c->epoch = ids->epoch;
+}
+
+static void ids_leave(Checker *c, SharedIds *ids) {
+  ids->next_decl_id = c->next_decl_id;
+  ids->next_var_id = c->next_var_id;
+  ids->epoch = c->epoch;
+}
+
+static bool checkable(Module *m) { return m && !m->has_parse_errors; }
+
 bool check_program(Arena *a, DiagContext *dc, Program *p) {
   int errors_before = dc->error_count;
-  int next_decl_id = 0, next_var_id = 0;
-  unsigned epoch = 0; /* continues across modules: types are shared between them */
+  SharedIds ids = {0};
+  ModuleWork *work = ARENA_ARRAY(a, ModuleWork, p->nmodules + 1);
   for (int i = 0; i < p->nmodules; i++) {
     Module *m = p->modules[i];
-    if (!m || m->has_parse_errors) continue;
-    Checker c = {0};
-    c.a = a;
-    c.dc = dc;
-    c.prog = p;
-    c.mod = m;
-    c.mi = ARENA_NEW(a, ModuleInfo);
-    c.next_decl_id = next_decl_id;
-    c.next_var_id = next_var_id;
-    c.epoch = epoch;
-    c.builtin_schemes = ARENA_ARRAY(a, Scheme *, BI__COUNT);
-    m->check_data = c.mi;
-    check_module(&c, m);
-    next_decl_id = c.next_decl_id;
-    next_var_id = c.next_var_id;
-    epoch = c.epoch;
+    if (!checkable(m)) continue;
+    Checker *c = &work[i].c;
+    c->a = a;
+    c->dc = dc;
+    c->prog = p;
+    c->mod = m;
+    c->mi = ARENA_NEW(a, ModuleInfo);
+    c->builtin_schemes = ARENA_ARRAY(a, Scheme *, BI__COUNT);
+    m->check_data = c->mi;
+    ids_enter(c, &ids);
+    declare_module(&work[i], m);
+    ids_leave(c, &ids);
+  }
+  for (int i = 0; i < p->nmodules; i++) {
+    if (!checkable(p->modules[i])) continue;
+    ids_enter(&work[i].c, &ids);
+    declare_impls(&work[i], p->modules[i]);
+    ids_leave(&work[i].c, &ids);
+  }
+  for (int i = 0; i < p->nmodules; i++) {
+    Module *m = p->modules[i];
+    if (!checkable(m)) continue;
+    Checker *c = &work[i].c;
+    ids_enter(c, &ids);
+    check_bodies(&work[i]);
+    ids_leave(c, &ids);
     if (m == p->entry) {
-      FnDecl *main_fn = symtab_get(&c.mi->fns, "main");
+      FnDecl *main_fn = symtab_get(&c->mi->fns, "main");
       if (main_fn && main_fn->clauses.len > 0 && main_fn->clauses.items[0].params.len == 0)
         p->main_fn = main_fn;
     }

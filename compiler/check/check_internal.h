@@ -255,6 +255,10 @@ void traits_check_signatures(Checker *c, FnDecl *fn); /* E0008 */
 bool traits_is_interface(Checker *c, const char *name);
 bool traits_is_builtin_protocol(Checker *c, const char *name); /* Display, Eq, ... */
 bool traits_has_method_named(Checker *c, const char *m);
+/* A use of a method whose impl's module is checked after the current one
+ * (impls are global): sets *out to its type from the signature. Returns
+ * false when `fn` is not such a method. */
+bool traits_forward_method_use(Checker *c, FnDecl *fn, Ref *ref, Type **out);
 FnDecl *traits_find_method(Checker *c, Type *recv, const char *m, const char *iface, Span at,
                            bool *ambiguous);
 /* `where` clauses: records the bounds of fn's generic parameters (env). */
@@ -358,6 +362,8 @@ Type *tuple_builtin_type(Checker *c, int id, Type *tuple, Span span);
 bool json_serializable(Type *t, int depth);
 /* E0038 for the fields of every type of `m` deriving Json (drops the derive). */
 void json_check_derives(Checker *c, Module *m);
+/* rows.c: E0039 for the fields of structs deriving Row. */
+void rows_check_derives(Checker *c, Module *m);
 /* `T.from_json` / `T.from_json_value`: true when handled (type in *out). */
 bool json_qualified(Checker *c, Expr *f, const char *tn, const char *m, Type **out);
 /* BI_JSON_TO_JSON for `v.to_json()` on a type deriving Json, else -1. */

@@ -3,7 +3,9 @@
  * Contract: keeps the program-wide registry (Program.traits) of declared
  * interfaces and of impls, each impl tied to the identity ("head") of its
  * implementing type: a struct or sum declaration, or a primitive. Impls are
- * global: a method is found from any module checked after the impl's.
+ * global: every impl of the program is registered (check_program's second
+ * phase) before any function body is checked, so a method is found from
+ * every module (§3.4).
  *   - traits_declare_interface: registers `interface I do ... end`.
  *   - traits_register_impl: resolves `impl I for T`, reports E0026 (also
  *     against derived/automatic impls) and E0007, completes omitted methods
@@ -49,6 +51,7 @@ typedef struct ImplEntry {
   Module *mod;
   FnDecl **methods; /* written methods, then completed defaults */
   int nmethods;
+  bool forward_use_reported; /* E9999 of traits_forward_method_use given */
 } ImplEntry;
 
 typedef struct TraitRegistry {
@@ -541,6 +544,7 @@ void traits_check_signatures(Checker *c, FnDecl *fn) {
   if (!fn->is_method || fn->clauses.len == 0) return;
   ImplEntry *e = owner_entry(c, fn);
   if (!e || !e->idecl || !fn->name.text) return;
+  if (fn->module != c->mod) return; /* a default's copy: the interface's own annotation */
   MethodSig *sig = iface_method(e->idecl, fn->name.text);
   TypeExpr *mine = fn->clauses.items[0].ret;
   if (!sig || !sig->ret || !mine || sig->default_body == fn->clauses.items[0].body) return;
@@ -774,4 +778,43 @@ FnDecl *check_impl_method(Program *p, Type *t, const char *iface, const char *m)
     }
   }
   return NULL;
+}
+
+/* ------------------------------------------------------------ forward uses */
+
+/* Whether `t` contains no type variable at all (not even a generic one). */
+static bool type_is_ground(Type *t, int depth) {
+  t = type_resolve(t);
+  if (!t || depth > 200) return false;
+  if (t->kind == T_VAR) return false;
+  for (int i = 0; i < t->nargs; i++)
+    if (!type_is_ground(t->args[i], depth + 1)) return false;
+  return t->kind != T_FUN || type_is_ground(t->ret, depth + 1);
+}
+
+bool traits_forward_method_use(Checker *c, FnDecl *fn, Ref *ref, Type **out) {
+  if (!fn->is_method || fn->scheme || !fn->type) return false;
+  ImplEntry *e = owner_entry(c, fn);
+  if (!e || e->mod == c->mod) return false;
+  /* The impl's module has its bodies checked later (impls are global,
+   * §3.4): its signature stands for the method. A signature without type
+   * variables is the method's final type; others would need the body. */
+  ref->kind = REF_FN;
+  ref->fn = fn;
+  if (type_is_ground(fn->type, 0)) {
+    *out = fn->type;
+    return true;
+  }
+  if (!e->forward_use_reported) {
+    /* reported once, at the method (its module's file) */
+    Span at = fn->clauses.len ? fn->clauses.items[0].header_span : fn->span;
+    diag_error(c->dc, "E9999", fn->module ? fn->module->file : c->mod->file, at,
+               "not supported by this compiler version yet",
+               "not yet supported: using method `%s` (generic or not fully annotated) from a "
+               "module checked before the module of its impl",
+               fn->name.text ? fn->name.text : "?");
+    e->forward_use_reported = true;
+  }
+  *out = new_var(c);
+  return true;
 }

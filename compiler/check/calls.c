@@ -210,6 +210,7 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
     return true;
   }
   if (json_qualified(c, f, tn, m, out)) return true; /* deriving(Json) */
+  if (rows_qualified(c, f, tn, m, out)) return true; /* deriving(Row) */
   SumDecl *sum = lookup_sum(c, tn);
   if (sum) {
     Variant *v = lookup_variant_in(sum, m);

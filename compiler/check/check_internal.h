@@ -364,6 +364,8 @@ bool json_serializable(Type *t, int depth);
 void json_check_derives(Checker *c, Module *m);
 /* rows.c: E0039 for the fields of structs deriving Row. */
 void rows_check_derives(Checker *c, Module *m);
+/* `T.from_row` on a struct deriving Row (rows.c). */
+bool rows_qualified(Checker *c, Expr *f, const char *tn, const char *m, Type **out);
 /* `T.from_json` / `T.from_json_value`: true when handled (type in *out). */
 bool json_qualified(Checker *c, Expr *f, const char *tn, const char *m, Type **out);
 /* BI_JSON_TO_JSON for `v.to_json()` on a type deriving Json, else -1. */

@@ -1,9 +1,12 @@
 /* rows.c — the checker's part of `deriving(Row)` (language.md §5.10, §8.4;
  * web-data-dist.md: `T.from_row`): a struct deriving Row may only have
  * fields of type Int, Float, Bool, String or Option of those; any other
- * field type is E0039, one per field. `T.from_row` itself is not generated
- * yet, so a well-formed `deriving(Row)` is still reported as E9999 here
- * (after the E0039 checks, which need resolved field types). */
+ * field type is E0039, one per field (and then no `from_row` exists).
+ * `T.from_row` is typed through the internal builtin BI_ROW_FROM_ROW
+ * (lowered by compiler/ir/lower_rows.c). */
+#include <string.h>
+
+#include "../common/builtins.h"
 #include "check_internal.h"
 
 static bool row_scalar(Type *t) {
@@ -36,7 +39,21 @@ void rows_check_derives(Checker *c, Module *m) {
                     "deriving(Row)");
       errors++;
     }
-    if (!errors) report_unsupported(c, s->name.span, "deriving `Row` (`T.from_row`)");
-    s->derives &= ~(unsigned)DERIVE_ROW; /* no from_row is generated */
+    if (errors) s->derives &= ~(unsigned)DERIVE_ROW; /* no from_row is generated */
   }
+}
+
+bool rows_qualified(Checker *c, Expr *f, const char *tn, const char *m, Type **out) {
+  if (strcmp(m, "from_row")) return false;
+  StructDecl *sd = lookup_struct(c, tn);
+  if (!sd || !(sd->derives & DERIVE_ROW)) return false;
+  f->ref.kind = REF_BUILTIN;
+  f->ref.builtin = BI_ROW_FROM_ROW;
+  Type *ft = instantiate(c, builtin_scheme(c, BI_ROW_FROM_ROW), &f->ref.inst, &f->ref.ninst);
+  Type **args;
+  Type *target = instantiate_struct(c, sd, &args);
+  UnifyError ue;
+  unify(c, f->ref.inst[0], target, &ue); /* a fresh variable: cannot fail */
+  *out = ft;
+  return true;
 }

@@ -187,7 +187,9 @@
   X(JSON_VARIANT_INDEX, "snow_json_variant_index", "p:ppp")                                        \
   X(JSON_DECODE_ELEMENT, "snow_json_decode_element", "p:pwp")                                      \
   X(JSON_OBJECT_FROM_MAP, "snow_json_object_from_map", "p:pp")                                     \
-  X(JSON_DECODE_MAP, "snow_json_decode_map", "p:ppwpp")
+  X(JSON_DECODE_MAP, "snow_json_decode_map", "p:ppwpp")                                          \
+  /* rows area: deriving(Row) (web-data-dist.md §5.5) */                                           \
+  X(ROW_FIELD, "snow_row_field", "p:ppw")
 
 typedef enum RtId {
 #define RT_ENUM_(id, sym, sig) RT_##id,

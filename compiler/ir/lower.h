@@ -192,6 +192,8 @@ IrNode *lower_to_json(FnCtx *c, Type *t, IrNode *v);
 /* Result<T, String> of decoding the Json j / parsing and decoding text (§1.8). */
 IrNode *lower_from_json_value(FnCtx *c, Type *t, IrNode *j);
 IrNode *lower_from_json(FnCtx *c, Type *t, IrNode *text);
+/* lower_rows.c: `T.from_row(row)` of a struct deriving Row (NULL if impossible). */
+IrNode *lower_from_row(FnCtx *c, Type *t, IrNode *row);
 IrNode *lower_show(FnCtx *c, ShowMode mode, Type *t, IrNode *v);
 IrNode *lower_eq(FnCtx *c, Type *t, IrNode *a, IrNode *b);
 IrNode *lower_cmp(FnCtx *c, Type *t, IrNode *a, IrNode *b); /* <0, 0, >0 */

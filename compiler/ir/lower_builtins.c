@@ -204,6 +204,13 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
     want = 1;
     if (x) r = ir_un(a, IU_FTOI, x);
     break;
+  case BI_ROW_FROM_ROW: { /* deriving(Row) */
+    want = 1;
+    Type *rt = type_resolve(result);
+    if (x && rt->kind == T_CON && rt->con == TC_RESULT && rt->nargs == 2)
+      r = lower_from_row(c, rt->args[0], x);
+    break;
+  }
   default:
     /* the library areas lower their own functions (lower.h) */
     r = lower_builtin_collections(c, builtin, args, types, nargs, result, &want);

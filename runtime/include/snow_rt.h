@@ -280,6 +280,11 @@ SnowObj *snow_json_object_from_map(SnowObj *m, SnowToJsonFn conv);
 SnowObj *snow_json_decode_map(SnowObj *j, SnowFromJsonFn conv, int64_t flags, SnowEqFn eq,
                               SnowHashFn hash);
 
+/* ---- rows area: `deriving(Row)` / `T.from_row` (web-data-dist.md §5.5) ----
+ * Column `column` of `row` (Map<String, String>) parsed as kind: 0 String,
+ * 1 Int, 2 Float, 3 Bool, plus 4 for Option<that>. Ok(value) or Err(message). */
+SnowObj *snow_row_field(SnowObj *row, SnowObj *column, int64_t kind);
+
 /* ---- text and system library: String, Math, IO, Env, File (stdlib.md §3-§7) ----
  * Option/Result results are sum values as described at the top of this file
  * (None = 1; Some/Ok tag 0, Err tag 1; payload pointer flag per type). */

@@ -142,6 +142,20 @@ IrNode *ir_tag(Arena *a, IrNode *v) {
   return n;
 }
 
+IrNode *ir_record1(Arena *a, int tag, bool ptr, IrNode *x) {
+  IrNode *r = ir_node(a, IR_RECORD, 0);
+  r->ival = tag;
+  r->ptrmap = ptr ? 1 : 0;
+  ir_add_kid(a, r, x);
+  return r;
+}
+
+IrNode *ir_is_err(Arena *a, int slot) {
+  IrNode *tag = ir_tag(a, ir_var(a, slot));
+  tag->ival = IR_TAG_BOXED; /* Ok and Err both carry a field */
+  return ir_bin(a, IB_IEQ, tag, ir_int(a, 1), 0);
+}
+
 IrNode *ir_return(Arena *a, IrNode *v) {
   IrNode *n = ir_node(a, IR_RETURN, 0);
   ir_add_kid(a, n, v);

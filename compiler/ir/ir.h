@@ -149,6 +149,11 @@ IrNode *ir_call(Arena *a, IrFunc *fn, IrNode **args, int nargs);
 IrNode *ir_call_rt(Arena *a, int rt, int nargs, ...); /* IrNode * arguments */
 IrNode *ir_field(Arena *a, IrNode *obj, int index);
 IrNode *ir_tag(Arena *a, IrNode *v);
+/* A one-field record with variant tag `tag` (Some(x), Ok(x), Err(x)); `ptr`:
+ * the field may hold a heap pointer. */
+IrNode *ir_record1(Arena *a, int tag, bool ptr, IrNode *x);
+/* Whether the Result held in `slot` is an Err (Ok and Err are both boxed). */
+IrNode *ir_is_err(Arena *a, int slot);
 IrNode *ir_return(Arena *a, IrNode *v);
 
 /* Names of operators (for printing and tests). */

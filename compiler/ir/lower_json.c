@@ -199,25 +199,12 @@ IrNode *lower_to_json(FnCtx *c, Type *t, IrNode *v) {
 
 static IrFunc *from_json_fn(Lower *L, Type *t);
 
-static IrNode *record1(Arena *a, int tag, bool ptr, IrNode *x) {
-  IrNode *r = ir_node(a, IR_RECORD, 0);
-  r->ival = tag;
-  r->ptrmap = ptr ? 1 : 0;
-  ir_add_kid(a, r, x);
-  return r;
-}
-
-static IrNode *is_err(Arena *a, int slot) {
-  IrNode *tag = ir_tag(a, ir_var(a, slot));
-  tag->ival = IR_TAG_BOXED; /* Ok and Err both carry a field */
-  return ir_bin(a, IB_IEQ, tag, ir_int(a, 1), 0);
-}
 
 /* slot = value; if it is an Err, return it from the helper. */
 static void step(FnCtx *c, IrNode *seq, int slot, IrNode *value) {
   Arena *a = c->L->a;
   ir_add_kid(a, seq, ir_set(a, slot, value));
-  ir_add_kid(a, seq, ir_if(a, is_err(a, slot), ir_return(a, ir_var(a, slot)), ir_unit(a)));
+  ir_add_kid(a, seq, ir_if(a, ir_is_err(a, slot), ir_return(a, ir_var(a, slot)), ir_unit(a)));
 }
 
 static IrNode *fn_addr(Arena *a, IrFunc *f) {
@@ -241,7 +228,7 @@ static IrNode *from_json_body(FnCtx *c, Type *t) {
   case T_STRING: return ir_call_rt(a, RT_JSON_DECODE_STRING, 1, j);
   default: break;
   }
-  if (t->con == TC_JSON) return record1(a, 0, true, j);
+  if (t->con == TC_JSON) return ir_record1(a, 0, true, j);
   if (t->con == TC_LIST) {
     Type *et = type_resolve(t->args[0]);
     return ir_call_rt(a, RT_JSON_DECODE_LIST, 3, j, fn_addr(a, from_json_fn(c->L, et)),
@@ -254,14 +241,14 @@ static IrNode *from_json_body(FnCtx *c, Type *t) {
   if (t->con == TC_OPTION) {
     Type *et = type_resolve(t->args[0]);
     int r = ir_new_slot(a, c->f, "r");
-    IrNode *none = record1(a, 0, true, ir_int(a, 1));
+    IrNode *none = ir_record1(a, 0, true, ir_int(a, 1));
     IrNode *call = ir_node(a, IR_CALL, 0);
     call->fn = from_json_fn(c->L, et);
     ir_add_kid(a, call, ir_var(a, 0));
     IrNode *some_seq = ir_seq(a);
     step(c, some_seq, r, call);
     ir_add_kid(a, some_seq,
-               record1(a, 0, true, record1(a, 0, type_is_ptr(et), ir_field(a, ir_var(a, r), 0))));
+               ir_record1(a, 0, true, ir_record1(a, 0, type_is_ptr(et), ir_field(a, ir_var(a, r), 0))));
     return ir_if(a, ir_call_rt(a, RT_JSON_IS_NULL, 1, ir_var(a, 0)), none, some_seq);
   }
   if (t->con == TC_STRUCT) {
@@ -278,7 +265,7 @@ static IrNode *from_json_body(FnCtx *c, Type *t) {
                       fn_addr(a, from_json_fn(c->L, ft[i])), ir_int(a, is_option(ft[i]))));
       ir_add_kid(a, rec, ir_field(a, ir_var(a, slot), 0));
     }
-    ir_add_kid(a, seq, record1(a, 0, true, rec));
+    ir_add_kid(a, seq, ir_record1(a, 0, true, rec));
     return seq;
   }
   /* sum type: the tag selects the variant, "fields" holds its payload */
@@ -305,7 +292,7 @@ static IrNode *from_json_body(FnCtx *c, Type *t) {
                       fn_addr(a, from_json_fn(c->L, ft[i]))));
       args[i] = ir_field(a, ir_var(a, slot), 0);
     }
-    ir_add_kid(a, arm, record1(a, 0, true, lower_ctor_apply(c, var, t, args, nf)));
+    ir_add_kid(a, arm, ir_record1(a, 0, true, lower_ctor_apply(c, var, t, args, nf)));
     ir_add_kid(a, sw, arm);
   }
   ir_add_kid(a, sw, ir_var(a, idx)); /* unreachable: the index is in range */
@@ -345,6 +332,6 @@ IrNode *lower_from_json(FnCtx *c, Type *t, IrNode *text) {
   IrNode *call = ir_node(a, IR_CALL, 0);
   call->fn = from_json_fn(c->L, t);
   ir_add_kid(a, call, ir_field(a, ir_var(a, parsed), 0));
-  ir_add_kid(a, seq, ir_if(a, is_err(a, parsed), ir_var(a, parsed), call));
+  ir_add_kid(a, seq, ir_if(a, ir_is_err(a, parsed), ir_var(a, parsed), call));
   return seq;
 }

@@ -9,19 +9,6 @@
 
 #include "lower.h"
 
-static IrNode *record1(Arena *a, int tag, bool ptr, IrNode *x) {
-  IrNode *r = ir_node(a, IR_RECORD, 0);
-  r->ival = tag;
-  r->ptrmap = ptr ? 1 : 0;
-  ir_add_kid(a, r, x);
-  return r;
-}
-
-static IrNode *is_err(Arena *a, int slot) {
-  IrNode *tag = ir_tag(a, ir_var(a, slot));
-  tag->ival = IR_TAG_BOXED; /* Ok and Err both carry a field */
-  return ir_bin(a, IB_IEQ, tag, ir_int(a, 1), 0);
-}
 
 /* The runtime's field kind: 0 String, 1 Int, 2 Float, 3 Bool, +4 Option. */
 static int field_kind(Type *t) {
@@ -56,10 +43,10 @@ static IrNode *from_row_body(FnCtx *c, Type *t) {
                ir_set(a, slot,
                       ir_call_rt(a, RT_ROW_FIELD, 3, ir_var(a, 0),
                                  ir_string(a, name, (uint32_t)strlen(name)), ir_int(a, kind))));
-    ir_add_kid(a, seq, ir_if(a, is_err(a, slot), ir_return(a, ir_var(a, slot)), ir_unit(a)));
+    ir_add_kid(a, seq, ir_if(a, ir_is_err(a, slot), ir_return(a, ir_var(a, slot)), ir_unit(a)));
     ir_add_kid(a, rec, ir_field(a, ir_var(a, slot), 0));
   }
-  ir_add_kid(a, seq, record1(a, 0, true, rec));
+  ir_add_kid(a, seq, ir_record1(a, 0, true, rec));
   return seq;
 }
 

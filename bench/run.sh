@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# bench/run.sh — run Snow's compute benchmarks side by side with the peers
-# (C, Go, Erlang in /work/shared/bench/peers) and print one comparison table.
+# bench/run.sh — run Snow's benchmarks side by side with the peers (C, Go,
+# Erlang in /work/shared/bench/peers) and print one comparison table:
+# compute (fib, trees: bench/compute/, peers compute.{c,go,erl}) and actors
+# (skynet, ring, spawn, pingpong: bench/actors/, peers actors.{go,erl}).
 #
-#   bench/run.sh [--fib N] [--trees N] [--runs N] [--only "fib trees"]
-#   (or FIB_N=.. TREES_N=.. BENCH_RUNS=.. BENCH_ONLY=.. bench/run.sh; `make bench`)
+#   bench/run.sh [--fib N] [--trees N] [--skynet N] [--ring N] [--laps M]
+#                [--spawn N] [--pingpong N] [--runs N] [--only "fib ring"]
+#   (or FIB_N=.. TREES_N=.. SKYNET_N=.. RING_N=.. RING_LAPS=.. SPAWN_N=..
+#    PINGPONG_N=.. BENCH_RUNS=.. BENCH_ONLY=.. bench/run.sh; `make bench`)
 #
 # Every program is timed the same way, from outside: wall time of the whole
 # process (bash's EPOCHREALTIME around it), CPU time and max RSS
@@ -23,25 +27,44 @@ SNOWC=$ROOT/build/snowc
 FIB_N=${FIB_N:-35}
 TREES_N=${TREES_N:-18}
 RUNS=${BENCH_RUNS:-3}
-ONLY=${BENCH_ONLY:-fib trees}
+SKYNET_N=${SKYNET_N:-1000000}
+RING_N=${RING_N:-1000}
+RING_LAPS=${RING_LAPS:-1000}
+SPAWN_N=${SPAWN_N:-1000000}
+PINGPONG_N=${PINGPONG_N:-1000000}
+ONLY=${BENCH_ONLY:-fib trees skynet ring spawn pingpong}
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --fib) FIB_N=$2; shift 2 ;;
     --trees) TREES_N=$2; shift 2 ;;
+    --skynet) SKYNET_N=$2; shift 2 ;;
+    --ring) RING_N=$2; shift 2 ;;
+    --laps) RING_LAPS=$2; shift 2 ;;
+    --spawn) SPAWN_N=$2; shift 2 ;;
+    --pingpong) PINGPONG_N=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$FIB_N" "$TREES_N" "$RUNS"; do
+for v in "$FIB_N" "$TREES_N" "$SKYNET_N" "$RING_N" "$RING_LAPS" "$SPAWN_N" "$PINGPONG_N" "$RUNS"; do
   case "$v" in ''|*[!0-9]*) echo "run.sh: sizes and --runs must be non-negative integers" >&2; exit 2 ;; esac
 done
 [ "$RUNS" -ge 1 ] || { echo "run.sh: --runs must be at least 1" >&2; exit 2; }
 
 note() { echo "bench: $*" >&2; }
-size_of() { case "$1" in fib) echo "$FIB_N" ;; trees) echo "$TREES_N" ;; esac; }
+size_of() {
+  case "$1" in
+    fib) echo "$FIB_N" ;; trees) echo "$TREES_N" ;; skynet) echo "$SKYNET_N" ;;
+    ring) echo "$RING_N" ;; spawn) echo "$SPAWN_N" ;; pingpong) echo "$PINGPONG_N" ;;
+  esac
+}
+# kind_of BENCH: compute (peers compute.*) or actors (peers actors.*, no C peer).
+kind_of() { case "$1" in fib|trees) echo compute ;; *) echo actors ;; esac; }
+# extra_args BENCH: peer arguments after the size (ring's laps).
+extra_args() { case "$1" in ring) echo "$RING_LAPS" ;; esac; }
 
 # ---------------------------------------------------------------- toolchains
 SUDO=
@@ -98,12 +121,13 @@ build_snow() {
   fi
   local b src dst
   for b in $ONLY; do
-    src=$ROOT/bench/compute/$b
+    src=$ROOT/bench/$(kind_of "$b")/$b
     dst=$OUT/snow-src/$b
     rm -rf "$dst"; mkdir -p "$dst"
     cp "$src"/*.snow "$dst"/
     grep -q '^  let size = [0-9]*$' "$dst/main.snow" || { skip snow "$src/main.snow has no 'let size = N' line"; return 1; }
     sed -i "s/^  let size = [0-9]*\$/  let size = $(size_of "$b")/" "$dst/main.snow"
+    sed -i "s/^  let laps = [0-9]*\$/  let laps = $RING_LAPS/" "$dst/main.snow"
     if ! "$SNOWC" build "$dst" --opt-level 2 -o "$OUT/snow-$b" >"$OUT/snow-$b.build.log" 2>&1; then
       skip snow "snowc build of $b failed (see $OUT/snow-$b.build.log)"; return 1
     fi
@@ -120,22 +144,28 @@ build_go() {
   mkdir -p "$OUT/go-cache" "$OUT/go-path"
   GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off \
     go build -o "$OUT/compute-go" "$PEERS/compute.go" 2>"$OUT/go.build.log" || { skip go "go build failed (see $OUT/go.build.log)"; return 1; }
+  GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off \
+    go build -o "$OUT/actors-go" "$PEERS/actors.go" 2>>"$OUT/go.build.log" || { skip go "go build failed (see $OUT/go.build.log)"; return 1; }
 }
 
 build_erlang() {
   ensure_tool erlc erlang-base erlang-nox || { skip erlang "toolchain not installable"; return 1; }
   command -v erl >/dev/null 2>&1 || { skip erlang "erlc present but erl missing"; return 1; }
   mkdir -p "$OUT/erl"
-  erlc -o "$OUT/erl" "$PEERS/compute.erl" 2>"$OUT/erl.build.log" || { skip erlang "erlc failed (see $OUT/erl.build.log)"; return 1; }
+  erlc -o "$OUT/erl" "$PEERS/compute.erl" "$PEERS/actors.erl" 2>"$OUT/erl.build.log" || { skip erlang "erlc failed (see $OUT/erl.build.log)"; return 1; }
 }
 
-# command_for LANG BENCH N: the command line that runs one benchmark.
+# command_for LANG BENCH N: the command line that runs one benchmark (empty
+# when LANG has no program for it: C has no actor peer).
 command_for() {
+  local kind args
+  kind=$(kind_of "$2")
+  args="$2 $3 $(extra_args "$2")"
   case "$1" in
     snow) echo "$OUT/snow-$2" ;;
-    c) echo "$OUT/compute-c $2 $3" ;;
-    go) echo "$OUT/compute-go $2 $3" ;;
-    erlang) echo "erl -noshell -pa $OUT/erl -run compute main $2 $3 -s init stop" ;;
+    c) [ "$kind" = compute ] && echo "$OUT/compute-c $args" ;;
+    go) echo "$OUT/$kind-go $args" ;;
+    erlang) echo "erl +P 5000000 -noshell -pa $OUT/erl -run $kind main $args -s init stop" ;;
   esac
 }
 
@@ -153,6 +183,7 @@ for b in $ONLY; do
   n=$(size_of "$b")
   for lang in $LANGS; do
     cmd=$(command_for "$lang" "$b" "$n")
+    [ -n "$cmd" ] || continue
     best='' cpu='' rss=0 result='' selfms='' status=ok
     for ((i = 1; i <= RUNS; i++)); do
       t0=$EPOCHREALTIME
@@ -181,7 +212,7 @@ done
 # Ratios are wall-time ratios: this row / fastest peer (C, Go, Erlang), and
 # this row / C. Results must agree across all languages of a benchmark.
 echo
-echo "Snow compute benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), best of $RUNS run(s)"
+echo "Snow benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m), best of $RUNS run(s)"
 awk -F'\t' '
   { bench[NR] = $1; size[NR] = $2; lang[NR] = $3; res[NR] = $4; wall[NR] = $5
     rss[NR] = $6; self[NR] = $7; st[NR] = $8; cpu[NR] = $9
@@ -191,14 +222,14 @@ awk -F'\t' '
       if (!($1 in want)) want[$1] = $4; else if (want[$1] != $4) bad[$1] = 1
     } }
   END {
-    printf "%-6s %5s  %-7s %12s %8s %8s %8s %11s %9s %8s %8s  %s\n", "bench", "size", "lang", "result", "wall s", "cpu s", "RSS MB", "self ms", "vs best", "vs C", "cpu/C", "status"
+    printf "%-8s %7s  %-7s %12s %8s %8s %8s %11s %9s %8s %8s  %s\n", "bench", "size", "lang", "result", "wall s", "cpu s", "RSS MB", "self ms", "vs best", "vs C", "cpu/C", "status"
     for (i = 1; i <= NR; i++) {
       vf = "-"; vc = "-"; cc = "-"
       if (st[i] == "ok" && (bench[i] in ccpu) && ccpu[bench[i]] > 0) cc = sprintf("%.2fx", cpu[i] / ccpu[bench[i]])
       if (st[i] == "ok" && (bench[i] in fastest) && fastest[bench[i]] > 0) vf = sprintf("%.2fx", wall[i] / fastest[bench[i]])
       if (st[i] == "ok" && (bench[i] in cwall) && cwall[bench[i]] > 0) vc = sprintf("%.2fx", wall[i] / cwall[bench[i]])
       s = st[i]; if (s == "ok" && (bench[i] in bad)) s = "MISMATCH"
-      printf "%-6s %5s  %-7s %12s %8s %8s %8.1f %11s %9s %8s %8s  %s\n", bench[i], size[i], lang[i], res[i], wall[i], cpu[i], rss[i] / 1024, self[i], vf, vc, cc, s
+      printf "%-8s %7s  %-7s %12s %8s %8s %8.1f %11s %9s %8s %8s  %s\n", bench[i], size[i], lang[i], res[i], wall[i], cpu[i], rss[i] / 1024, self[i], vf, vc, cc, s
     }
     for (b in bad) { printf "MISMATCH: languages disagree on the %s result\n", b; status = 1 }
     exit status

@@ -246,6 +246,39 @@ line_other=$(grep -n "parseerr/zed.snow" err | head -1 | cut -d: -f1)
 line_main=$(grep -n "parseerr/main.snow" err | head -1 | cut -d: -f1)
 [ -n "$line_other" ] && [ -n "$line_main" ] && [ "$line_other" -lt "$line_main" ] && ok ||
   bad "diagnostics in compilation order (Zed before Main)"
+# language.md §8.1: type-checking diagnostics per module in dependency order,
+# whichever phase found them (Main's E0028 is found while declaring, before
+# Util's body error, but Util is checked first)
+project phaseorder 'import Util
+
+struct P do
+  x :: Int
+end deriving(Show)
+
+fn main() do
+  println("${Util.twice(1)}")
+end'
+printf 'pub fn twice(x :: Int) -> Int do\n  x + "a"\nend\n' >phaseorder/util.snow
+expect 1 "type errors in two modules" -- "$SNOWC" build phaseorder --no-color
+line_util=$(grep -n "phaseorder/util.snow" err | head -1 | cut -d: -f1)
+line_main=$(grep -n "phaseorder/main.snow" err | head -1 | cut -d: -f1)
+[ -n "$line_util" ] && [ -n "$line_main" ] && [ "$line_util" -lt "$line_main" ] && ok ||
+  bad "declaration and body diagnostics per module in dependency order (Util before Main)"
+
+# language.md §3.4/§5.12: `M.T.m` names a pub type T of the imported module M;
+# a private T is E0035, a missing one E0034 (and nothing else about the call)
+project typepath 'import Garden
+
+fn main() do
+  let x = Garden.Secret.make()
+  let y = Garden.Nope.from_row(%{})
+  println("${x} ${y}")
+end'
+printf 'struct Secret do\n  v :: Int\nend\n' >typepath/garden.snow
+expect 1 "module-qualified type paths" -- "$SNOWC" build typepath --no-color
+has err "\`Secret\` is private in module \`Garden\`" "E0035 for a private type in M.T.m"
+has err "\`Nope\` is not exported by module \`Garden\`" "E0034 for a missing type in M.T.m"
+lacks err "E0030" "no E0030 after E0034 in M.T.m"
 expect 1 "parse error json" -- "$SNOWC" build parseerr --json
 has err '"code":"P0001"' "json P0001"
 has err '"message":"Parse error: ' "json parse message"

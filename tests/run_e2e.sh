@@ -12,10 +12,15 @@
 #                               NAME.timeout overrides the 10 s limit;
 #                               NAME.noasan skips the case when SNOW_E2E_ASAN=1;
 #                               NAME.warn: lines the build's stderr must contain
-#                               (warnings: the build itself must still succeed).
+#                               (warnings: the build itself must still succeed);
+#                               NAME.flags: build options for this case (e.g.
+#                               --opt-level 2), before SNOW_E2E_FLAGS;
+#                               NAME.env: VAR=value words for the program's
+#                               environment (e.g. SNOW_SCHEDULERS=1).
 #   tests/e2e/**/NAME/          multi-module project (has expected.out): the same,
 #                               with expected.out / expected.exit / expected.err /
-#                               expected.stdin / expected.warn / expected.args
+#                               expected.stdin / expected.warn / expected.args /
+#                               expected.flags / expected.env
 #                               inside the directory.
 #   tests/compile_fail/NAME.snow (or NAME.gen, a shell script that writes the
 #                               program to stdout): the build must fail with exit
@@ -58,6 +63,8 @@ if [ "${1:-}" = "--case" ]; then
       [ -f "$ROOT/$base.timeout" ] && tmo=$(cat "$ROOT/$base.timeout")
       exp_warn="$ROOT/$base.warn"
       prog_args="$ROOT/$base.args"
+      case_flags="$ROOT/$base.flags"
+      prog_env="$ROOT/$base.env"
       ;;
     proj)
       cp -R "$ROOT/$src/." "$work/"
@@ -67,6 +74,8 @@ if [ "${1:-}" = "--case" ]; then
       [ -f "$ROOT/$src/expected.timeout" ] && tmo=$(cat "$ROOT/$src/expected.timeout")
       exp_warn="$ROOT/$src/expected.warn"
       prog_args="$ROOT/$src/expected.args"
+      case_flags="$ROOT/$src/expected.flags"
+      prog_env="$ROOT/$src/expected.env"
       ;;
     fail)
       base=${src%.*}
@@ -94,7 +103,9 @@ $(head -c 1500 "$work/build.err")"
       exit 0
       ;;
   esac
-  (cd "$work" && timeout 60 "$snowc" build --no-color ${SNOW_E2E_FLAGS:-} -o prog) >"$work/build.out" 2>"$work/build.err"
+  build_flags=""
+  [ -f "$case_flags" ] && build_flags=$(cat "$case_flags")
+  (cd "$work" && timeout 60 "$snowc" build --no-color $build_flags ${SNOW_E2E_FLAGS:-} -o prog) >"$work/build.out" 2>"$work/build.err"
   st=$?
   rep=$(sanitizer_report "$work/build.err")
   [ -n "$rep" ] && fail "sanitizer report in the compiler" "$rep"
@@ -108,8 +119,10 @@ $(head -c 1500 "$work/build.err")"
   [ -f "$stdin" ] || stdin=/dev/null
   argv=""
   [ -f "$prog_args" ] && argv=$(cat "$prog_args")
+  envv=""
+  [ -f "$prog_env" ] && envv=$(cat "$prog_env")
   # shellcheck disable=SC2086 # split at whitespace on purpose (set -f: no globbing)
-  (cd "$work" && set -f && timeout "$tmo" ./prog $argv) <"$stdin" >"$work/stdout" 2>"$work/stderr"
+  (cd "$work" && set -f && timeout "$tmo" env $envv ./prog $argv) <"$stdin" >"$work/stdout" 2>"$work/stderr"
   st=$?
   want=0
   [ -f "$exp_exit" ] && want=$(tr -d ' \n' <"$exp_exit")

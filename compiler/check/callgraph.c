@@ -54,6 +54,8 @@ static void walk_fn(Graph *g, FnDecl *fn, int depth) {
     walk_params(g, &fn->clauses.items[k].params);
     walk_expr(g, fn->clauses.items[k].guard, depth + 1);
     walk_expr(g, fn->clauses.items[k].body, depth + 1);
+    if (k == 0 && fn->actor) /* an actor body's terminate clause (actors.c) */
+      walk_expr(g, fn->actor->actor->terminate_body, depth + 1);
     g->locals.len = mark;
   }
 }
@@ -124,6 +126,21 @@ static void walk_expr(Graph *g, Expr *e, int depth) {
   walk_stmts(g, &e->stmts, d);
 }
 
+/* The functions of one service form one group (a ring of edges): the
+ * state type ties them together (services.c). */
+static void service_ring(Graph *g, FnDecl **fns, int n) {
+  for (int i = 0; i < n; i++) {
+    if (!services_member_key(fns[i])) continue;
+    for (int k = 1; k < n; k++) {
+      int j = (i + k) % n;
+      if (fns[j]->owner == fns[i]->owner && services_member_key(fns[j])) {
+        VEC_PUSH(g->c->a, g->edges[i], j);
+        break;
+      }
+    }
+  }
+}
+
 /* Tarjan's algorithm without recursion; components come out dependencies
  * first. Writes comp[i] (component number in emission order). */
 static int tarjan(Checker *c, int n, Graph *g, int *comp) {
@@ -177,18 +194,22 @@ int callgraph_components(Checker *c, FnDecl **fns, int n, int *comp) {
   Graph g = {.c = c};
   g.edges = ARENA_ARRAY(c->a, IntVec, n + 1);
   for (int i = 0; i < n; i++) {
-    if (!fns[i]->is_method) {
+    /* a service's functions are reached as `NAME.start` / `NAME.<snake>` */
+    const char *key = fns[i]->is_method ? fns[i]->name.text : services_member_key(fns[i]);
+    if (!key && !fns[i]->is_method) key = supervisors_member_key(fns[i]); /* `NAME.start_child` */
+    if (!fns[i]->is_method && !key) {
       symtab_put(c->a, &g.index, fns[i]->name.text, (void *)(intptr_t)(i + 1));
       continue;
     }
-    if (!fns[i]->name.text) continue;
-    IntVec *targets = symtab_get(&g.methods, fns[i]->name.text);
+    if (!key) continue;
+    IntVec *targets = symtab_get(&g.methods, key);
     if (!targets) {
       targets = ARENA_NEW(c->a, IntVec);
-      symtab_put(c->a, &g.methods, fns[i]->name.text, targets);
+      symtab_put(c->a, &g.methods, key, targets);
     }
     VEC_PUSH(c->a, *targets, i);
   }
+  service_ring(&g, fns, n);
   for (int i = 0; i < n; i++) {
     g.cur = i;
     g.locals.len = 0;

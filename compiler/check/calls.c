@@ -92,6 +92,9 @@ Type *infer_name(Checker *c, Expr *e) {
   FnDecl *fn = symtab_get(&c->mi->fns, name);
   if (!fn) fn = symtab_get(&c->mi->ext_fns, name);
   if (fn) return fn_use_type(c, fn, &e->ref);
+  Type *starter;
+  if (actors_name(c, e, &starter)) return starter; /* an actor's starter (actors.c) */
+  if (name_is_upper(name) && supervisors_name(c, e, &starter)) return starter; /* supervisors.c */
   Variant *v = name_is_upper(name) ? lookup_variant(c, name) : NULL;
   if (v) return ctor_use_type(c, v, &e->ref);
   int id = (int)(intptr_t)symtab_get(&c->mi->imported, name) - 1;
@@ -179,10 +182,36 @@ static Type *namespace_type(Checker *c, const char *ns) {
   return type_con(c->a, TC_RANGE, "Range", NULL, 0);
 }
 
+static bool qualified_name(Checker *c, Expr *f, Type **out);
+
+/* `M.T.m` with T a pub type of the imported module M (`Garden.Plant.from_row`,
+ * `Shapes.Shape.Circle`): resolved as `T.m` with M's names in scope. */
+static bool module_type_qualified(Checker *c, Expr *f, Type **out) {
+  bool reported;
+  ModuleInfo *ti = imports_module_type(c, f->target, &reported);
+  if (!ti) {
+    if (reported) *out = new_var(c); /* E0035 / E0034 for T */
+    return reported;
+  }
+  /* `T` alone (the name part of `M.T`) while resolving */
+  Expr *path = f->target;
+  Expr tname = *path;
+  tname.kind = EXPR_NAME;
+  tname.target = NULL;
+  f->target = &tname;
+  ModuleInfo *saved = c->mi;
+  c->mi = ti;
+  bool done = qualified_name(c, f, out);
+  c->mi = saved;
+  f->target = path;
+  return done;
+}
+
 /* `T.m` where T is a namespace, a sum type or another capitalised item:
  * returns true when handled (type in *out). */
 static bool qualified_name(Checker *c, Expr *f, Type **out) {
   Expr *t = f->target;
+  if (t && t->kind == EXPR_FIELD) return module_type_qualified(c, f, out);
   if (!t || t->kind != EXPR_NAME || !name_is_upper(t->name.text)) return false;
   const char *tn = t->name.text, *m = f->name.text ? f->name.text : "";
   if (scope_lookup(c, tn)) return false;
@@ -197,6 +226,7 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
       *out = fn_use_type(c, fn, &f->ref);
       return true;
     }
+    if (actors_qualified(c, f, ti, m, out)) return true; /* a pub actor's starter */
     int id = builtin_is_namespace(tn) ? builtin_lookup(tn, m) : -1;
     if (id >= 0) {
       *out = builtin_use_type(c, id, &f->ref);
@@ -244,6 +274,8 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
     return true;
   }
   if (symtab_get(&c->mi->others, tn)) {
+    if (services_qualified(c, f, symtab_get(&c->mi->others, tn), m, out)) return true;
+    if (supervisors_qualified(c, f, symtab_get(&c->mi->others, tn), m, out)) return true;
     diag_error(c->dc, "E9999", c->mod->file, f->span, "not available yet",
                "not yet supported: %s.%s", tn, m);
     *out = new_var(c);
@@ -402,6 +434,7 @@ Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg) {
   if (callee->kind == EXPR_FIELD) return infer_method_call(c, call, pipe_arg);
   Type *mt;
   if (methods_function_form_call(c, call, pipe_arg, &mt)) return mt; /* `m(v)` (methods.c) */
+  if (!pipe_arg && actors_call(c, call, &mt)) return mt; /* self-call, spawn_link (actors.c) */
   Type *ft = infer_expr(c, callee);
   int n = call->elems.len + (pipe_arg ? 1 : 0);
   Arg *args = ARENA_ARRAY(c->a, Arg, n + 1);
@@ -410,7 +443,9 @@ Type *infer_call(Checker *c, Expr *call, Expr *pipe_arg) {
   for (int i = 0; i < call->elems.len; i++)
     args[k++] = (Arg){call->elems.items[i], NULL};
   ft = retype_tuple_call(c, &callee->ref, args, n, ft);
-  return apply(c, ft, args, n, call->span, callee->span);
+  Type *result = apply(c, ft, args, n, call->span, callee->span);
+  traits_bind_assoc(c, callee); /* `where C: I` with I<T> (traits.c) */
+  return result;
 }
 
 Type *infer_pipe(Checker *c, Expr *e) {

@@ -144,9 +144,15 @@ static void check_group(Checker *c, FnDecl **fns, int n) {
     c->depth_reported = false;
     c->scope.len = 0;
     c->lambda = NULL;
+    actors_begin_fn(c, fns[i]); /* self()/receive context (actors.c) */
+    c->tparams = traits_method_env(c, fns[i]); /* `Self` in impl methods (traits.c) */
     check_fn_decl(c, fns[i], fns[i]->type);
+    c->tparams = NULL;
+    actors_end_fn(c, fns[i]);
   }
   c->level = 0;
+  for (int i = 0; i < n; i++)
+    services_pin_monomorphic(c, fns[i]); /* services.c: never generalised */
   generalize_group(c, fns, n, 0);
   for (int i = 0; i < c->group_refs.len; i++) {
     GroupRef *g = &c->group_refs.items[i];
@@ -167,8 +173,6 @@ static Span fn_header(FnDecl *fn) {
 
 static const char *unsupported_item(ItemKind k) {
   switch (k) {
-  case ITEM_ACTOR:
-    return "actors";
   case ITEM_SERVICE:
     return "services";
   case ITEM_SUPERVISOR:
@@ -258,6 +262,26 @@ static void declare_module(ModuleWork *w, Module *m) {
       break;
     case ITEM_IMPL:
       break; /* after the whole module's types and interfaces are known */
+    case ITEM_ACTOR: /* actors area: its body is checked as a function (actors.c) */
+      symtab_put(c->a, &mi->others, item_name(it), it);
+      VEC_PUSH(c->a, w->fns, actors_declare(c, it));
+      break;
+    case ITEM_SERVICE: { /* services.c: init and handlers are checked as functions */
+      symtab_put(c->a, &mi->others, item_name(it), it);
+      FnDecl **members;
+      int nm = services_declare(c, it, &members);
+      for (int k = 0; k < nm; k++)
+        VEC_PUSH(c->a, w->fns, members[k]);
+      break;
+    }
+    case ITEM_SUPERVISOR: { /* supervisors.c: start closures are checked as functions */
+      symtab_put(c->a, &mi->others, item_name(it), it);
+      FnDecl **starts;
+      int ns = supervisors_declare(c, it, &starts);
+      for (int k = 0; k < ns; k++)
+        VEC_PUSH(c->a, w->fns, starts[k]);
+      break;
+    }
     default: {
       const char *what = unsupported_item(it->kind);
       if (item_name(it)) symtab_put(c->a, &mi->others, item_name(it), it);
@@ -291,6 +315,7 @@ static void declare_impls(ModuleWork *w, Module *m) {
                                                  : fn_signature(c, w->fns.items[i]);
     traits_check_signatures(c, w->fns.items[i]);
   }
+  services_link_signatures(c, m);
 }
 
 /* Phase 3: function bodies and top-level statements. */
@@ -313,6 +338,7 @@ static void check_bodies(ModuleWork *w) {
     ordered[start[comp[i]] + fill[comp[i]]++] = w->fns.items[i];
   for (int k = 0; k < ncomp; k++)
     check_group(c, ordered + start[k], count[k]);
+  supervisors_check_starts(c, c->mod); /* E0018 on the inferred closure types */
   /* top-level statements: checked, never evaluated (§3.5) */
   c->scope.len = 0;
   c->lambda = NULL;
@@ -343,6 +369,30 @@ static void ids_leave(Checker *c, SharedIds *ids) {
   ids->epoch = c->epoch;
 }
 
+/* Phase 3 for one module, once (possibly ahead of its turn). */
+static void run_bodies(ModuleWork *w) {
+  ModuleInfo *mi = w->c.mi;
+  if (mi->bodies_state != BODIES_PENDING) return;
+  mi->bodies_state = BODIES_CHECKING;
+  check_bodies(w);
+  mi->bodies_state = BODIES_DONE;
+}
+
+bool check_module_bodies_early(Checker *from, Module *m) {
+  ModuleInfo *mi = m ? m->check_data : NULL;
+  if (!mi || !mi->work || mi->bodies_state == BODIES_CHECKING) return false;
+  if (mi->bodies_state == BODIES_DONE) return true;
+  Checker *c = &mi->work->c;
+  SharedIds ids = {from->next_decl_id, from->next_var_id, from->epoch};
+  ids_enter(c, &ids);
+  run_bodies(mi->work);
+  ids_leave(c, &ids);
+  from->next_decl_id = ids.next_decl_id;
+  from->next_var_id = ids.next_var_id;
+  from->epoch = ids.epoch;
+  return true;
+}
+
 static bool checkable(Module *m) { return m && !m->has_parse_errors; }
 
 bool check_program(Arena *a, DiagContext *dc, Program *p) {
@@ -360,6 +410,7 @@ bool check_program(Arena *a, DiagContext *dc, Program *p) {
     c->mi = ARENA_NEW(a, ModuleInfo);
     c->builtin_schemes = ARENA_ARRAY(a, Scheme *, BI__COUNT);
     m->check_data = c->mi;
+    c->mi->work = &work[i];
     ids_enter(c, &ids);
     declare_module(&work[i], m);
     ids_leave(c, &ids);
@@ -375,14 +426,15 @@ bool check_program(Arena *a, DiagContext *dc, Program *p) {
     if (!checkable(m)) continue;
     Checker *c = &work[i].c;
     ids_enter(c, &ids);
-    check_bodies(&work[i]);
+    run_bodies(&work[i]); /* unless already checked early */
     ids_leave(c, &ids);
     if (m == p->entry) {
       FnDecl *main_fn = symtab_get(&c->mi->fns, "main");
       if (main_fn && main_fn->clauses.len > 0 && main_fn->clauses.items[0].params.len == 0)
         p->main_fn = main_fn;
     }
-    diag_flush(dc);
+    diag_flush_file(dc, m->file); /* this module's, from every phase (§8.1) */
   }
+  diag_flush(dc);
   return dc->error_count == errors_before;
 }

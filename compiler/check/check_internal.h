@@ -85,7 +85,13 @@ typedef struct ModuleInfo {
   SymTab ext_structs;  /* pub structs of imported modules */
   SymTab ext_sums;     /* pub sum types of imported modules */
   SymTab ext_variants; /* their variants */
+  /* check.c: the module's checking state, so that its bodies can be
+   * checked ahead of its turn (check_module_bodies_early) */
+  struct ModuleWork *work;
+  int bodies_state; /* BODIES_PENDING, BODIES_CHECKING, BODIES_DONE */
 } ModuleInfo;
+
+enum { BODIES_PENDING, BODIES_CHECKING, BODIES_DONE };
 
 /* ------------------------------------------------------------ scopes */
 
@@ -150,6 +156,12 @@ typedef struct Checker {
   VEC(GroupRef) group_refs;
   Scheme **builtin_schemes; /* parsed library signatures, by BuiltinId */
   VEC(FnEnv) fn_envs;
+  /* actors area (actors.c): the message type M of the process whose code is
+   * being checked (an actor body or terminate clause, or `main`; NULL
+   * elsewhere: self()/receive are E0015/E0017 there), and the actor body
+   * whose direct self-calls are allowed here (NULL in terminate clauses). */
+  Type *proc_msg;
+  FnDecl *actor_body;
 } Checker;
 
 /* ------------------------------------------------------------ types.c */
@@ -212,6 +224,9 @@ void check_import(Checker *c, Item *it);
 const char *module_exports(Checker *c, Module *m);
 void report_private(Checker *c, Span at, const char *name, const char *module);
 void report_not_exported(Checker *c, Span at, const char *name, Module *m, const char *module);
+/* `M.T`: M's tables when T is a pub type of the imported module M (E0035
+ * for a private one, then NULL); NULL when `path` is not such a name. */
+ModuleInfo *imports_module_type(Checker *c, Expr *path, bool *reported);
 
 /* ------------------------------------------------------------ infer.c */
 
@@ -252,12 +267,19 @@ int traits_register_impl(Checker *c, Item *it, FnDecl ***methods_out);
 /* fn_signature of an impl method: `self` and `Self` are the implementing type. */
 Type *traits_method_signature(Checker *c, FnDecl *fn);
 void traits_check_signatures(Checker *c, FnDecl *fn); /* E0008 */
+/* The annotation scope (`Self`, a default's interface parameters) in which
+ * an impl method's body is checked; NULL for other functions. */
+TypeParamEnv *traits_method_env(Checker *c, FnDecl *fn);
 bool traits_is_interface(Checker *c, const char *name);
 bool traits_is_builtin_protocol(Checker *c, const char *name); /* Display, Eq, ... */
 bool traits_has_method_named(Checker *c, const char *m);
+/* IFACE_* bits a primitive has through user impls (`impl Add for String`). */
+unsigned traits_primitive_ifaces(Checker *c, Type *t);
 /* A use of a method whose impl's module is checked after the current one
- * (impls are global): sets *out to its type from the signature. Returns
- * false when `fn` is not such a method. */
+ * (impls are global): that module's bodies are checked now and false is
+ * returned (the method is then used normally). Only while they are being
+ * checked (a cycle of such uses) is the type taken from the signature
+ * (*out; E9999 when it is not ground) and true returned. */
 bool traits_forward_method_use(Checker *c, FnDecl *fn, Ref *ref, Type **out);
 FnDecl *traits_find_method(Checker *c, Type *recv, const char *m, const char *iface, Span at,
                            bool *ambiguous);
@@ -269,6 +291,15 @@ void traits_record_bounds(Checker *c, FnDecl *fn, TypeParamEnv *env);
 bool traits_bound_call(Checker *c, Type *recv, const char *m, const char *iface, Span at,
                        Ref *ref, Type **fn_type);
 void traits_check_ref_bounds(Checker *c, Expr *e); /* E0006 for `where` bounds */
+/* After a call of `callee` is applied: a bounded function whose type
+ * mentions a generic interface's parameter gets it from the impl of the
+ * argument's type (calls.c; traits_check_ref_bounds does it otherwise). */
+void traits_bind_assoc(Checker *c, Expr *callee);
+/* `m` (of interface `iface`, or of the one interface declaring it) as a
+ * value whose receiver is not known yet: REF_METHOD typed from the
+ * interface's signature; traits_check_ref_bounds checks the final receiver
+ * (E0006, E0046). */
+Type *traits_method_value(Checker *c, Expr *e, const char *m, const char *iface);
 
 /* ------------------------------------------------------------ calls.c (shared with methods.c) */
 
@@ -289,6 +320,11 @@ bool methods_receiver_call(Checker *c, Expr *call, Type *recv, Expr *pipe_arg, T
 bool methods_interface_call(Checker *c, Expr *call, Expr *pipe_arg, Type **out);
 bool methods_function_form_call(Checker *c, Expr *call, Expr *pipe_arg, Type **out);
 bool methods_type_qualified(Checker *c, Expr *f, StructDecl *s, SumDecl *u, Type **out);
+/* An interface method named as a value, `describe` or `Describe.describe`
+ * (§5.8, Appendix A): with the receiver's type known from `hint` (the
+ * function type the context expects), that impl's method; else a REF_METHOD
+ * resolved per instance. True when `e` is such a name (type in *out). */
+bool methods_value(Checker *c, Expr *e, Type *hint, Type **out);
 
 /* ------------------------------------------------------------ guards.c */
 
@@ -345,10 +381,74 @@ int callgraph_components(Checker *c, FnDecl **fns, int n, int *comp);
 /* ------------------------------------------------------------ check.c */
 
 bool enter_depth(Checker *c, Span span);
+/* Checks the function bodies of module `m` now, ahead of the dependency
+ * order (its impl methods are used by `from`'s bodies: impls are global,
+ * §3.4). True when m's bodies are checked (now or before); false while
+ * they are being checked (a cycle of such uses) or m cannot be checked. */
+bool check_module_bodies_early(Checker *from, Module *m);
 /* E0022, E0024, W0002 for the clauses of one function. */
 void check_clause_rules(Checker *c, FnDecl *fn);
 void leave_depth(Checker *c);
 Diagnostic *report_unsupported(Checker *c, Span span, const char *what);
+
+/* ------------------------------------------------------------ services.c */
+
+/* A `service` item (phase 1): E0041/E0042; returns its functions (init and
+ * one synthesized FnDecl per handler) to be checked with the module's. */
+int services_declare(Checker *c, Item *it, FnDecl ***fns_out);
+/* After the signatures: ties state, reply and body types together. */
+void services_link_signatures(Checker *c, Module *m);
+/* `NAME.start` / `NAME.<snake>` of service item `it` (type in *out). */
+bool services_qualified(Checker *c, Expr *f, Item *it, const char *m, Type **out);
+/* Before a group is generalised: the free type variables of a service's
+ * function stay monomorphic (level 0), so that its uses determine them; a
+ * service has one dispatch function for all its callers. */
+void services_pin_monomorphic(Checker *c, FnDecl *fn);
+/* callgraph.c: the member name reaching fn (`start`, a snake name), or NULL
+ * when fn is not a service's function. */
+const char *services_member_key(FnDecl *fn);
+
+/* ------------------------------------------------------------ actors.c (actors area) */
+
+/* Phase 1: the actor item's body as a FnDecl (added to the module's
+ * functions so it is ordered and generalised with them) and its M. */
+FnDecl *actors_declare(Checker *c, Item *it);
+/* Around check_fn_decl of a top-level function: sets proc_msg/actor_body
+ * for actor bodies and `main`; after the body, checks the terminate clause
+ * and E0040. */
+void actors_begin_fn(Checker *c, FnDecl *fn);
+void actors_end_fn(Checker *c, FnDecl *fn);
+/* The scheme of an actor body also quantifies M (types.c). */
+Type *actors_scheme_source(Checker *c, FnDecl *fn);
+/* A name that denotes an actor's starter: true when handled (type in *out). */
+bool actors_name(Checker *c, Expr *e, Type **out);
+/* `Mod.a` for a `pub actor a` of the imported module with tables `mi`. */
+bool actors_qualified(Checker *c, Expr *f, ModuleInfo *mi, const char *name, Type **out);
+/* A call `a(args)` directly in a's body (a direct self-call) or of the
+ * built-in `spawn_link`: true when handled. */
+bool actors_call(Checker *c, Expr *call, Type **out);
+/* spawn, send, link, monitor, self(), receive. */
+Type *actors_infer(Checker *c, Expr *e);
+/* `let` does not generalise these values (spawn, a starter call,
+ * spawn_link, receive): a generalised `let` is re-evaluated per use. */
+bool actors_creates_process(Checker *c, Expr *e);
+/* prelude_process.c */
+Variant *prelude_process_variant(const char *name);
+Type *prelude_exit_reason_type(void);
+
+/* ------------------------------------------------------------ supervisors.c (supervisors area) */
+
+/* Phase 1: E0018 (missing start), E0019, E0020, E0021; returns the
+ * synthesized start functions to be checked with the module's. */
+int supervisors_declare(Checker *c, Item *it, FnDecl ***fns_out);
+/* After the module's bodies: E0018 on the start closures' types. */
+void supervisors_check_starts(Checker *c, Module *m);
+/* The bare name of a supervisor (its starter): true when handled. */
+bool supervisors_name(Checker *c, Expr *e, Type **out);
+/* `NAME.start_child` of supervisor item `it`: true when handled. */
+bool supervisors_qualified(Checker *c, Expr *f, Item *it, const char *m, Type **out);
+/* callgraph.c: "start_child" for a simple_one_for_one template, else NULL. */
+const char *supervisors_member_key(FnDecl *fn);
 
 /* ------------------------------------------------------------ collections.c */
 

@@ -195,6 +195,19 @@ static void fin_expr(Fin *f, Expr *e, bool tail, int depth) {
     for (int i = 0; i < e->fields.len; i++)
       fin_expr(f, e->fields.items[i].value, false, d);
     break;
+  case EXPR_SELF_PID: /* actors area */
+    e->msg_type = zonk(f->c, e->msg_type, f->epoch);
+    break;
+  case EXPR_RECEIVE: /* every arm and the `after` body are tail positions (§3.3) */
+    e->msg_type = zonk(f->c, e->msg_type, f->epoch);
+    fin_expr(f, e->after_timeout, false, d);
+    for (int i = 0; i < e->arms.len; i++) {
+      fin_pattern(f, e->arms.items[i].pattern, d);
+      fin_expr(f, e->arms.items[i].guard, false, d);
+      fin_expr(f, e->arms.items[i].body, tail, d);
+    }
+    fin_expr(f, e->after_body, tail, d);
+    break;
   case EXPR_IF:
     fin_expr(f, e->target, false, d);
     fin_expr(f, e->then_branch, tail && e->else_branch, d);
@@ -313,6 +326,14 @@ void finalize_fn(Checker *c, FnDecl *fn) {
       fin_pattern(&f, cl->params.items[i].pattern, 0);
     fin_expr(&f, cl->guard, false, 0);
     fin_expr(&f, cl->body, true, 0);
+  }
+  if (fn->actor) { /* actors area: the terminate clause has no self-calls */
+    ActorDecl *ad = fn->actor->actor;
+    Fin t = {c, f.epoch, NULL};
+    fin_expr(&t, ad->terminate_body, false, 0);
+    fin_binding(&f, ad->reason);
+    ad->msg_type = zonk(c, ad->msg_type, f.epoch);
+    if (ad->starter_type) ad->starter_type = zonk(c, ad->starter_type, f.epoch);
   }
   check_fn_clauses(c, fn);
 }

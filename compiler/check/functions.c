@@ -32,7 +32,8 @@ static void check_let(Checker *c, Stmt *s) {
   Type *annot = s->annot ? resolve_type_expr(c, s->annot) : NULL;
   bool simple = p && p->kind == PAT_BIND &&
                 !(name_is_upper(p->name.text) && lookup_variant(c, p->name.text) &&
-                  variant_arity(lookup_variant(c, p->name.text)) == 0);
+                  variant_arity(lookup_variant(c, p->name.text)) == 0) &&
+                !actors_creates_process(c, s->expr); /* one process, not one per use */
   if (simple) c->level++;
   Type *t = infer_with_hint(c, s->expr, annot);
   if (annot && s->expr)

@@ -1,7 +1,8 @@
 /* imports.c — `import` and `from … import` (language.md §3.4): project
  * modules (already checked: the driver orders modules by dependency) and
  * standard-library namespaces. Fills the ModuleInfo import tables that name
- * and type lookup consult; reports E0031, E0034, E0035. */
+ * and type lookup consult; reports E0031, E0034, E0035. Also resolves the
+ * type part of `M.T.m` (imports_module_type). */
 #include <stdint.h>
 #include <string.h>
 
@@ -27,6 +28,10 @@ const char *module_exports(Checker *c, Module *m) {
       name = it->struct_decl->name.text;
     else if (it->kind == ITEM_SUM && it->sum->is_pub)
       name = it->sum->name.text;
+    else if (it->kind == ITEM_SERVICE && it->service->is_pub)
+      name = it->service->name.text;
+    else if (it->kind == ITEM_ACTOR && it->actor->is_pub) /* actors area */
+      name = it->actor->name.text;
     if (name) list = arena_printf(c->a, "%s%s%s", list, n++ ? ", " : "", name);
   }
   return list;
@@ -39,6 +44,14 @@ static void import_pub_types(Checker *c, Module *m) {
     Item *it = m->items.items[i];
     if (it->kind == ITEM_STRUCT && it->struct_decl->is_pub) {
       symtab_put(c->a, &c->mi->ext_structs, it->struct_decl->name.text, it->struct_decl);
+    } else if (it->kind == ITEM_SERVICE && it->service->is_pub &&
+               !symtab_get(&c->mi->others, it->service->name.text)) {
+      /* services area: `NAME.start` / `NAME.<handler>` (check/services.c) */
+      symtab_put(c->a, &c->mi->others, it->service->name.text, it);
+    } else if (it->kind == ITEM_SUPERVISOR && it->supervisor->is_pub &&
+               !symtab_get(&c->mi->others, it->supervisor->name.text)) {
+      /* supervisors area: `NAME()`, `NAME.start_child` (check/supervisors.c) */
+      symtab_put(c->a, &c->mi->others, it->supervisor->name.text, it);
     } else if (it->kind == ITEM_SUM && it->sum->is_pub) {
       SumDecl *s = it->sum;
       symtab_put(c->a, &c->mi->ext_sums, s->name.text, s);
@@ -73,6 +86,19 @@ void report_not_exported(Checker *c, Span at, const char *name, Module *m, const
 static void import_name(Checker *c, Module *m, const char *path, Name *n) {
   ModuleInfo *ti = m ? m->check_data : NULL;
   if (ti) {
+    Item *other = symtab_get(&ti->others, n->text);
+    if (other && other->kind == ITEM_SERVICE && other->service->module == m) {
+      /* services area: visible by importing the module, like pub types */
+      if (!other->service->is_pub) report_private(c, n->span, n->text, path);
+      return;
+    }
+    if (other && other->kind == ITEM_ACTOR) { /* actors area: the starter, like a fn */
+      if (!other->actor->is_pub)
+        report_private(c, n->span, n->text, path);
+      else if (!symtab_get(&c->mi->others, n->text))
+        symtab_put(c->a, &c->mi->others, n->text, other);
+      return;
+    }
     FnDecl *fn = symtab_get(&ti->fns, n->text);
     StructDecl *sd = symtab_get(&ti->structs, n->text);
     SumDecl *su = symtab_get(&ti->sums, n->text);
@@ -130,4 +156,34 @@ void check_import(Checker *c, Item *it) {
   if (!im->is_from) return;
   for (int i = 0; i < im->names.len; i++)
     import_name(c, m, path, &im->names.items[i]);
+}
+
+/* `M.T` where M is an imported project module and T one of its types
+ * (§3.4, §5.12): returns M's tables when T is a pub struct or sum type of
+ * M; reports E0035 when T is private and E0034 when M has no item T (then
+ * sets *reported and returns NULL); NULL otherwise. */
+ModuleInfo *imports_module_type(Checker *c, Expr *path, bool *reported) {
+  *reported = false;
+  Expr *m = path ? path->target : NULL;
+  const char *tn = path ? path->name.text : NULL;
+  if (!m || m->kind != EXPR_NAME || !name_is_upper(tn) || !name_is_upper(m->name.text) ||
+      scope_lookup(c, m->name.text))
+    return NULL;
+  Module *mod = symtab_get(&c->mi->modules, m->name.text);
+  ModuleInfo *ti = mod ? mod->check_data : NULL;
+  if (!ti) return NULL;
+  StructDecl *s = symtab_get(&ti->structs, tn);
+  SumDecl *u = s ? NULL : symtab_get(&ti->sums, tn);
+  Item *svc = s || u ? NULL : symtab_get(&ti->others, tn); /* services area: `M.S.start` */
+  if (svc && (svc->kind != ITEM_SERVICE || svc->service->module != mod)) svc = NULL;
+  if (!s && !u && !svc) {
+    if (builtin_is_namespace(m->name.text) || symtab_get(&ti->others, tn)) return NULL;
+    report_not_exported(c, path->span, tn, mod, mod->name); /* `M.Nope.x`: no E0030 after it */
+    *reported = true;
+    return NULL;
+  }
+  if (s ? s->is_pub : u ? u->is_pub : svc->service->is_pub) return ti;
+  report_private(c, path->span, tn, mod->name);
+  *reported = true;
+  return NULL;
 }

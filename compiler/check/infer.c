@@ -333,19 +333,6 @@ static Type *infer_map(Checker *c, Expr *e) {
   return type_con(c->a, TC_MAP, "Map", kv, 2);
 }
 
-/* Enclosing top-level function (for self()/receive placement rules). */
-static bool inside_main(Checker *c) {
-  LambdaCtx *outer = NULL;
-  for (LambdaCtx *l = c->lambda; l; l = l->parent)
-    if (l->fn && !l->fn->is_nested) outer = l;
-  return outer && outer->fn->name.text && !strcmp(outer->fn->name.text, "main");
-}
-
-static void infer_children_loosely(Checker *c, Expr *e) {
-  for (int i = 0; i < e->elems.len; i++)
-    infer_expr(c, e->elems.items[i]);
-}
-
 static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
   switch (e->kind) {
   case EXPR_INT:
@@ -358,8 +345,11 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
     return type_unit();
   case EXPR_STRING:
     return infer_string(c, e);
-  case EXPR_NAME:
+  case EXPR_NAME: {
+    Type *mv; /* an interface method as a value (methods.c) */
+    if (methods_value(c, e, hint, &mv)) return mv;
     return infer_name(c, e);
+  }
   case EXPR_SELF: /* the method's `self` parameter, an ordinary local */
     e->name.text = "self";
     return infer_name(c, e);
@@ -389,8 +379,11 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
     return infer_binary(c, e);
   case EXPR_CALL:
     return infer_call(c, e, NULL);
-  case EXPR_FIELD:
+  case EXPR_FIELD: {
+    Type *mv; /* `Describe.describe` as a value (methods.c) */
+    if (methods_value(c, e, hint, &mv)) return mv;
     return infer_field(c, e);
+  }
   case EXPR_TRY:
     return infer_try(c, e);
   case EXPR_STRUCT_LIT:
@@ -418,33 +411,13 @@ static Type *infer_kind(Checker *c, Expr *e, Type *hint) {
     c->scope.len = mark;
     return t;
   }
-  case EXPR_SPAWN:
+  case EXPR_SPAWN: /* actors area: actors.c */
   case EXPR_SEND:
   case EXPR_LINK:
-  case EXPR_MONITOR: {
-    static const char *const what[] = {"spawn", "send", "link", "monitor"};
-    infer_children_loosely(c, e);
-    report_unsupported(c, e->span, arena_printf(c->a, "`%s` (actors)", what[e->kind - EXPR_SPAWN]));
-    return new_var(c);
-  }
+  case EXPR_MONITOR:
   case EXPR_SELF_PID:
-    if (inside_main(c)) {
-      report_unsupported(c, e->span, "`self()` (actors)");
-    } else {
-      report_error(c, "E0015", e->span, "self() is only available inside an actor block",
-                   "self() used outside actor block");
-    }
-    return new_var(c);
   case EXPR_RECEIVE:
-    if (inside_main(c)) {
-      report_unsupported(c, e->span, "`receive` (actors)");
-    } else {
-      Diagnostic *d =
-          report_error(c, "E0017", e->span, "receive is only available inside an actor block",
-                       "receive used outside actor block");
-      diag_set_help(c->dc, d, "move this receive expression into an actor block");
-    }
-    return new_var(c);
+    return actors_infer(c, e);
   case EXPR_ERROR:
     return new_var(c);
   }

@@ -3,7 +3,8 @@
  * `where`-bounded parameters, and `eq`/`lt` of built-in and derived Eq/Ord),
  * the interface-qualified form `I.m(v, ...)`, the function form `m(v, ...)`
  * (the first argument selects the impl) and the type-qualified form
- * `T.m(...)` (methods without `self`, like `Cup.make(3)`). The impl
+ * `T.m(...)` (methods without `self`, like `Cup.make(3)`), and interface
+ * methods named as function values (`map(xs, describe)`). The impl
  * registry itself is traits.c. */
 #include <string.h>
 
@@ -113,7 +114,8 @@ bool methods_interface_call(Checker *c, Expr *call, Expr *pipe_arg, Type **out) 
 
 /* Whether a plain name resolves by the ordinary rules (§5.12, last part). */
 static bool plain_name_defined(Checker *c, const char *name) {
-  if (scope_lookup(c, name) || symtab_get(&c->mi->fns, name) || symtab_get(&c->mi->ext_fns, name))
+  if (scope_lookup(c, name) || symtab_get(&c->mi->fns, name) || symtab_get(&c->mi->ext_fns, name) ||
+      symtab_get(&c->mi->others, name)) /* actors and the like */
     return true;
   if (name_is_upper(name) && lookup_variant(c, name)) return true;
   if (symtab_get(&c->mi->imported, name)) return true;
@@ -165,4 +167,68 @@ bool methods_function_form_call(Checker *c, Expr *call, Expr *pipe_arg, Type **o
       !traits_has_method_named(c, callee->name.text))
     return false;
   return receiver_selected_call(c, call, callee, callee->name.text, NULL, pipe_arg, out, -1);
+}
+
+/* ------------------------------------------------------------ methods as values */
+
+/* The interface qualifying `I.m` written as a value, or NULL. */
+static const char *value_interface(Checker *c, Expr *e) {
+  Expr *t = e->target;
+  if (!t || t->kind != EXPR_NAME || !name_is_upper(t->name.text)) return NULL;
+  const char *tn = t->name.text;
+  if (scope_lookup(c, tn) || symtab_get(&c->mi->modules, tn) || builtin_is_namespace(tn) ||
+      lookup_sum(c, tn) || lookup_struct(c, tn) || !traits_is_interface(c, tn))
+    return NULL;
+  return tn;
+}
+
+bool methods_value(Checker *c, Expr *e, Type *hint, Type **out) {
+  const char *m = e->name.text, *iface = NULL;
+  if (!m) return false;
+  if (e->kind == EXPR_FIELD) {
+    iface = value_interface(c, e);
+    if (!iface) return false;
+    if (traits_is_builtin_protocol(c, iface)) { /* `Display.to_string` */
+      int id = builtin_lookup("", m);
+      if (id < 0) return false;
+      *out = builtin_use_type(c, id, &e->ref);
+      return true;
+    }
+  } else if (e->kind != EXPR_NAME || plain_name_defined(c, m) || !traits_has_method_named(c, m)) {
+    return false;
+  }
+  /* the receiver's type known from the context: that impl's method */
+  Type *h = type_resolve(hint);
+  Type *recv = h && h->kind == T_FUN && h->nargs > 0 ? type_resolve(h->args[0]) : NULL;
+  bool ambiguous = false;
+  FnDecl *meth = recv && recv->kind != T_VAR
+                     ? traits_find_method(c, recv, m, iface, e->span, &ambiguous)
+                     : NULL;
+  if (meth) {
+    *out = fn_use_type(c, meth, &e->ref);
+    return true;
+  }
+  Type *ft = NULL;
+  if (!ambiguous && recv && recv->kind == T_VAR &&
+      traits_bound_call(c, recv, m, iface, e->span, &e->ref, &ft)) {
+    *out = ft ? ft : new_var(c);
+    return true;
+  }
+  if (ambiguous) {
+    *out = new_var(c);
+    return true;
+  }
+  if (recv && recv->kind != T_VAR && recv->kind != T_NEVER) {
+    const char *ts = tstr(c, recv);
+    Diagnostic *d = diag_error(c->dc, "E0030", c->mod->file, e->span,
+                               arena_printf(c->a, "method `%s` not found", m),
+                               "no method `%s` on type `%s`", m, ts);
+    diag_set_help(c->dc, d, "type `%s` has no trait impl providing `%s`", ts, m);
+    *out = new_var(c);
+    return true;
+  }
+  /* receiver unknown yet: the interface's signature, the impl chosen per
+   * instance once the receiver's type is known (traits.c, lowering) */
+  *out = traits_method_value(c, e, m, iface);
+  return true;
 }

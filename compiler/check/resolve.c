@@ -125,7 +125,7 @@ static Variant *builtin_variant(const char *name) {
                                  &less_variant, &equal_variant, &greater_variant};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++)
     if (strcmp(all[i]->name.text, name) == 0) return all[i];
-  return NULL;
+  return prelude_process_variant(name); /* ExitReason, Signal (prelude_process.c) */
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -142,7 +142,7 @@ SumDecl *lookup_sum(Checker *c, const char *name) {
   if (strcmp(name, "Option") == 0) return &option_decl;
   if (strcmp(name, "Result") == 0) return &result_decl;
   if (strcmp(name, "Ordering") == 0) return &ordering_decl;
-  return NULL;
+  return check_prelude_sum(name); /* ExitReason, Signal (prelude_process.c) */
 }
 
 Variant *lookup_variant(Checker *c, const char *name) {
@@ -521,6 +521,7 @@ static Type *sp_type(SigParser *s, int depth) {
   if (!strcmp(name, "Queue")) return type_con(c->a, TC_QUEUE, "Queue", NULL, 0);
   if (!strcmp(name, "Json")) return type_con(c->a, TC_JSON, "Json", NULL, 0);
   if (!strcmp(name, "Pid")) return type_con(c->a, TC_PID, "Pid", args, n > 0 ? 1 : 0);
+  if (!strcmp(name, "ExitReason")) return prelude_exit_reason_type(); /* processes area */
   return type_con(c->a, TC_OPAQUE, name, NULL, 0);
 }
 

@@ -468,7 +468,7 @@ static UnifyStatus require_rec(Checker *c, Type *t, unsigned bits, UnifyError *e
     t->constraints |= bits;
     return UNIFY_OK;
   }
-  unsigned have = ifaces_of(t);
+  unsigned have = ifaces_of(t) | traits_primitive_ifaces(c, t); /* + user impls (traits.c) */
   unsigned missing = bits & ~have;
   if (missing) {
     err->status = UNIFY_IFACE;
@@ -715,8 +715,10 @@ Scheme *generalize(Checker *c, Type *t, int level) {
  * own `a`), so every member's scheme must list the shared variables: collect
  * all schemes before marking any variable quantified. */
 void generalize_group(Checker *c, FnDecl **fns, int n, int level) {
-  for (int i = 0; i < n; i++)
-    fns[i]->scheme = collect_scheme(c, fns[i]->type, level);
+  for (int i = 0; i < n; i++) {
+    fns[i]->scheme = collect_scheme(c, actors_scheme_source(c, fns[i]), level);
+    fns[i]->scheme->type = fns[i]->type;
+  }
   for (int i = 0; i < n; i++)
     mark_quantified(fns[i]->scheme);
 }

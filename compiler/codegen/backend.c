@@ -18,6 +18,7 @@ static void init_llvm_targets(void) {
   LLVMInitializeAllTargets();
   LLVMInitializeAllTargetMCs();
   LLVMInitializeAllAsmPrinters();
+  LLVMInitializeAllAsmParsers(); /* the inline reduction decrement (llvm_emit.c) */
   done = 1;
 }
 
@@ -53,7 +54,7 @@ int backend_compile(DiagContext *dc, const IrModule *m, const CodegenOptions *op
   char *host_triple = LLVMGetDefaultTargetTriple();
   const char *triple = opts->target_triple ? opts->target_triple : host_triple;
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMModuleRef mod = llvm_emit_module(ctx, m, "snow");
+  LLVMModuleRef mod = llvm_emit_module_for(ctx, m, "snow", triple);
   LLVMSetTarget(mod, triple);
   int rc = 0;
   char *err = NULL;

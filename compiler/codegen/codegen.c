@@ -12,6 +12,7 @@ int codegen_program(Arena *a, DiagContext *dc, Program *p, const CodegenOptions 
   IrModule *m = lower_program(a, dc, p);
   if (!m) return 1;
   ir_pass_self_tail_calls(a, m);
+  if (opts->opt_level >= 1) ir_pass_unroll_recursion(a, m);
   if (opts->ir_path) {
     FILE *f = fopen(opts->ir_path, "w");
     if (!f) {

@@ -6,6 +6,8 @@
  * result alloca, which mem2reg removes when optimising. */
 #include "llvm_emit.h"
 
+#include <llvm-c/TargetMachine.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,8 @@ typedef struct Emitter {
   LLVMTypeRef rt_ty[RT__COUNT];
   const IrFunc *fn;
   LLVMValueRef llfn;
+  bool reductions; /* emit reduction points (concurrency.md §8) */
+  bool x86_64;     /* ... as an inline %fs-relative decrement (x86-64 Linux) */
   LLVMValueRef *slots;
   LLVMValueRef env;
   LLVMValueRef file_str; /* C string of fn->file */
@@ -276,10 +280,33 @@ static LLVMValueRef line_const(Emitter *e, int line) {
   return LLVMConstInt(e->i64, (uint64_t)line, 1);
 }
 
-/* The place where issue #4's reduction counting goes: called at every
- * function entry and loop back-edge. Nothing is emitted yet. */
+/* A reduction point (concurrency.md §8), emitted at every function entry
+ * and loop back-edge: decrement the thread's budget `snow_reductions` and
+ * yield through snow_reduce_slow() once it drops below zero. A process may
+ * resume on another thread after any call, so the TLS address must be
+ * recomputed at each point: on x86-64 the decrement is one %fs-relative
+ * instruction and a sign jump (local-exec TLS: the runtime is linked
+ * statically into the executable), elsewhere the out-of-line
+ * snow_reduce() does it. */
 static void emit_reduction_point(Emitter *e) {
-  (void)e;
+  if (!e->reductions) return;
+  if (!e->x86_64) {
+    call_rt(e, RT_REDUCE, NULL, 0, 0);
+    return;
+  }
+  /* asm goto: `subq $1, %fs:snow_reductions@tpoff; js slow` */
+  static const char code[] = "subq $$1, %fs:snow_reductions@tpoff\n\tjs ${0:l}";
+  static const char constraints[] = "!i,~{cc}";
+  LLVMTypeRef fty = LLVMFunctionType(e->void_t, NULL, 0, 0);
+  LLVMValueRef asmv = LLVMGetInlineAsm(fty, (char *)code, sizeof code - 1, (char *)constraints,
+                                       sizeof constraints - 1, 1, 0, LLVMInlineAsmDialectATT, 0);
+  LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "reduce");
+  LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(e->ctx, e->llfn, "reduced");
+  LLVMBuildCallBr(e->b, fty, asmv, cont, &slow, 1, NULL, 0, NULL, 0, "");
+  LLVMPositionBuilderAtEnd(e->b, slow);
+  call_rt(e, RT_REDUCE_SLOW, NULL, 0, 0);
+  LLVMBuildBr(e->b, cont);
+  LLVMPositionBuilderAtEnd(e->b, cont);
 }
 
 /* Pointer to payload word `index` of the object `obj` (a word). */
@@ -704,6 +731,12 @@ static LLVMValueRef emit(Emitter *e, const IrNode *n) {
     return emit_record(e, n, ptr_to_word(e, (LLVMValueRef)n->fn->backend), 0, n->ptrmap << 1);
   case IR_FIELD:
     return LLVMBuildLoad2(e->b, e->i64, payload_ptr(e, emit(e, n->kids[0]), n->ival), "");
+  case IR_STORE_FIELD: { /* actors area */
+    LLVMValueRef obj = emit(e, n->kids[0]);
+    LLVMValueRef v = emit(e, n->kids[1]);
+    LLVMBuildStore(e->b, v, payload_ptr(e, obj, n->ival));
+    return LLVMConstInt(e->i64, 0, 0);
+  }
   case IR_TAG:
     return emit_tag(e, n);
   case IR_LIST: {
@@ -786,8 +819,18 @@ static void emit_c_main(Emitter *e, const IrFunc *snow_main) {
 }
 
 LLVMModuleRef llvm_emit_module(LLVMContextRef ctx, const IrModule *m, const char *module_name) {
+  return llvm_emit_module_for(ctx, m, module_name, NULL);
+}
+
+LLVMModuleRef llvm_emit_module_for(LLVMContextRef ctx, const IrModule *m, const char *module_name,
+                                   const char *triple) {
   Emitter e = {0};
   e.ctx = ctx;
+  e.reductions = SNOW_EMIT_REDUCTIONS;
+  char *host = triple ? NULL : LLVMGetDefaultTargetTriple();
+  const char *t = triple ? triple : host;
+  e.x86_64 = !strncmp(t, "x86_64", 6) && strstr(t, "linux"); /* %fs is the ELF TLS base */
+  if (host) LLVMDisposeMessage(host);
   e.mod = LLVMModuleCreateWithNameInContext(module_name, ctx);
   e.b = LLVMCreateBuilderInContext(ctx);
   e.alloca_b = LLVMCreateBuilderInContext(ctx);

@@ -16,5 +16,13 @@
 #include "../ir/ir.h"
 
 LLVMModuleRef llvm_emit_module(LLVMContextRef ctx, const IrModule *m, const char *module_name);
+/* The same for target `triple` (NULL = host): reduction points (concurrency.md
+ * §8) are an inline TLS decrement on x86-64, a call of snow_reduce() elsewhere.
+ * SNOW_EMIT_REDUCTIONS = 0 leaves them out (a runtime without processes). */
+#ifndef SNOW_EMIT_REDUCTIONS
+#define SNOW_EMIT_REDUCTIONS 1
+#endif
+LLVMModuleRef llvm_emit_module_for(LLVMContextRef ctx, const IrModule *m, const char *module_name,
+                                   const char *triple);
 
 #endif

@@ -188,8 +188,47 @@
   X(JSON_DECODE_ELEMENT, "snow_json_decode_element", "p:pwp")                                      \
   X(JSON_OBJECT_FROM_MAP, "snow_json_object_from_map", "p:pp")                                     \
   X(JSON_DECODE_MAP, "snow_json_decode_map", "p:ppwpp")                                          \
+  /* services and jobs area, compiler side (concurrency.md §13, §14) */                            \
+  X(SERVICE_START, "snow_service_start", "w:ppwpw")                                                \
+  X(SERVICE_CALL, "snow_service_call", "w:wwpw")                                                   \
+  X(SERVICE_CAST, "snow_service_cast", "v:wwpw")                                                   \
+  X(JOB_ASYNC, "snow_job_async", "w:pw")                                                           \
+  X(JOB_AWAIT, "snow_job_await", "w:ww")                                                           \
+  X(JOB_MAP, "snow_job_map", "p:ppww")                                                             \
   /* rows area: deriving(Row) (web-data-dist.md §5.5) */                                           \
-  X(ROW_FIELD, "snow_row_field", "p:ppw")
+  X(ROW_FIELD, "snow_row_field", "p:ppw")                                                          \
+  /* supervisors area (concurrency.md §15; ir/lower_supervisors.c) */                               \
+  X(SUPERVISOR_START, "snow_supervisor_start", "w:pwwwp")                                          \
+  X(SUPERVISOR_START_CHILD, "snow_supervisor_start_child", "w:wpw")                                \
+  X(SUPERVISOR_COUNT_CHILDREN, "snow_supervisor_count_children", "w:w")                            \
+  X(SUPERVISOR_WHICH_CHILDREN, "snow_supervisor_which_children", "p:w")                            \
+  X(SUPERVISOR_TERMINATE_CHILD, "snow_supervisor_terminate_child", "w:ww")                         \
+  /* actors area, compiler side (concurrency.md §3-§12; ir/lower_actors.c) */                      \
+  X(ACTOR_SPAWN, "snow_actor_spawn", "w:ppppw")                                                    \
+  X(AUTOLINK_BEGIN, "snow_autolink_begin", "w:")                                                   \
+  X(AUTOLINK_END, "snow_autolink_end", "v:w")                                                      \
+  X(SELF_PID, "snow_self_pid", "w:")                                                               \
+  X(PID_TO_STRING, "snow_pid_to_string", "p:w")                                                    \
+  X(EXIT_REASON_TO_STRING, "snow_exit_reason_to_string", "p:w")                                    \
+  X(SEND_MSG, "snow_send_msg", "v:wwwp")                                                           \
+  X(RECEIVE_BEGIN, "snow_receive_begin", "v:wp")                                                   \
+  X(RECEIVE_NEXT, "snow_receive_next", "w:w")                                                      \
+  X(RECEIVE_VALUE, "snow_receive_value", "w:")                                                     \
+  X(RECEIVE_ACCEPT, "snow_receive_accept", "v:")                                                   \
+  X(LINK, "snow_link", "v:w")                                                                      \
+  X(UNLINK, "snow_unlink", "v:w")                                                                  \
+  X(MONITOR, "snow_monitor", "w:w")                                                                \
+  X(DEMONITOR, "snow_demonitor", "v:w")                                                            \
+  X(EXIT_PROCESS, "snow_exit_process", "v:ww")                                                     \
+  X(TRAP_EXIT, "snow_trap_exit", "v:w")                                                            \
+  X(REGISTER, "snow_register", "w:pw")                                                             \
+  X(WHEREIS, "snow_whereis", "w:p")                                                                \
+  X(UNREGISTER, "snow_unregister", "w:p")                                                          \
+  X(IS_ALIVE, "snow_is_alive", "w:w")                                                              \
+  X(TIMER_SLEEP, "snow_timer_sleep", "v:w")                                                        \
+  X(TIMER_SEND_AFTER, "snow_timer_send_after", "v:wwwwp")                                          \
+  X(REDUCE_SLOW, "snow_reduce_slow", "v:")                                                         \
+  X(REDUCE, "snow_reduce", "v:")
 
 typedef enum RtId {
 #define RT_ENUM_(id, sym, sig) RT_##id,

@@ -546,6 +546,23 @@ void diag_flush(DiagContext *dc) {
   dc->npending = 0;
 }
 
+void diag_flush_file(DiagContext *dc, const SourceFile *f) {
+  Diagnostic **mine = ARENA_ARRAY(dc->arena, Diagnostic *, dc->npending + 1);
+  int take = 0, keep = 0;
+  for (int i = 0; i < dc->npending; i++) {
+    if (dc->pending[i]->file == f)
+      mine[take++] = dc->pending[i];
+    else
+      dc->pending[keep++] = dc->pending[i];
+  }
+  Diagnostic **rest = dc->pending;
+  dc->pending = mine;
+  dc->npending = take;
+  diag_flush(dc);
+  dc->pending = rest;
+  dc->npending = keep;
+}
+
 void diag_fatal_line(DiagContext *dc, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

@@ -73,6 +73,10 @@ void diag_set_note(DiagContext *dc, Diagnostic *d, const char *fmt, ...)
 /* Prints all pending diagnostics: errors of each file in source order, then
  * that file's warnings; files in the order they were first reported. */
 void diag_flush(DiagContext *dc);
+/* Like diag_flush for the diagnostics of file `f` only; the others stay
+ * pending (the checker prints each module's diagnostics at its turn in the
+ * dependency order, whichever phase reported them). */
+void diag_flush_file(DiagContext *dc, const SourceFile *f);
 
 /* A driver-level failure: `error: MSG` (human) or a C0001 JSON object. */
 void diag_fatal_line(DiagContext *dc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -292,6 +292,9 @@ static void print_node(FILE *out, const IrFunc *f, const IrNode *n, int depth) {
   case IR_FIELD:
     fprintf(out, "(field %" PRId64, n->ival);
     break;
+  case IR_STORE_FIELD:
+    fprintf(out, "(store-field %" PRId64, n->ival);
+    break;
   case IR_TAG:
     fputs(n->ival == IR_TAG_IMMEDIATE ? "(tag-imm"
           : n->ival == IR_TAG_BOXED   ? "(tag-boxed"

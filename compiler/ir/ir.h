@@ -60,6 +60,9 @@ typedef enum IrOp {
   IR_ENV,            /* the closure object of the current closure code function */
   IR_PANIC_NO_MATCH, /* `non-exhaustive match` at the node's line */
   IR_BREAK,          /* leaves the innermost IR_LOOP (loops area: `break`, `for`/`while` exit) */
+  IR_STORE_FIELD,    /* payload word ival of the object kids[0] = kids[1]; value () (actors
+                        area: an actor's current parameters into its state object, which
+                        lives on the process stack — no write barrier needed) */
 } IrOp;
 
 typedef enum IrBinOp {

@@ -51,8 +51,9 @@ void lower_error(FnCtx *c, Span at, const char *what) {
 
 static const char *instance_name(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   const char *mod = fn->module && fn->module->name ? fn->module->name : "Main";
-  /* nested functions and impl methods may share names: the id tells them apart */
-  const char *base = fn->is_nested || fn->is_method
+  /* nested functions, impl methods and service functions (owner) may share
+   * names: the id tells them apart */
+  const char *base = fn->is_nested || fn->is_method || fn->owner
                          ? arena_printf(L->a, "%s.%s#%d", mod, fn->name.text, fn->id)
                          : arena_printf(L->a, "%s.%s", mod, fn->name.text);
   if (ninst == 0) return base;
@@ -80,7 +81,8 @@ Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   in->key = key;
   MonoEnv empty = {0};
   in->env = mono_env_extend(L, &empty, fn->scheme ? fn->scheme->vars : NULL, inst, ninst);
-  in->ir = ir_func_new(L->a, L->m, key, fn_arity(fn), false);
+  in->env = lower_bound_assoc_env(L, fn, in->env); /* `where C: I` with I<T> (lower_traits.c) */
+  in->ir = ir_func_new(L->a, L->m, key, fn_arity(fn) + lower_actor_extra_params(fn), false);
   in->ir->file = fn_file(fn) ? fn_file(fn)->path : NULL;
   in->ir->sig = type_key(L, mono_type(L, &in->env, fn->type));
   VEC_PUSH(L->a, L->instances, in);
@@ -119,6 +121,7 @@ static void lower_instance_body(Lower *L, Instance *in) {
     nrows++;
   }
   c.f->body = lower_clauses(&c, rows, nrows, n, instance_param_types(&c, fn, n), c.f->line);
+  if (fn->actor) c.f->body = lower_actor_prologue(&c, fn, c.f->body); /* lower_actors.c */
   in->lowered = true;
 }
 

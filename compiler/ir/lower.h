@@ -150,6 +150,11 @@ typedef struct MatchRow {
  * matches: a `non-exhaustive match` panic at `line`. */
 IrNode *lower_match(FnCtx *c, int *cols, Type **col_types, int ncols, MatchRow *rows, int nrows,
                     int line);
+/* receive (lower_actors.c): the tree of lower_match over one column, where a
+ * failed match sets arm_slot to -1 instead of panicking; the first matching
+ * row i sets it to arm_ids[i] (i when NULL). Bodies are the caller's. */
+IrNode *lower_match_tree(FnCtx *c, int slot, Type *type, MatchRow *arms, int narms,
+                         const int *arm_ids, int line, int arm_slot);
 /* Binds the variables of an irrefutable pattern to parts of `slot`. */
 IrNode *lower_let_pattern(FnCtx *c, Pattern *p, int slot);
 /* Body of a function or closure from its clauses, parameters in slots 0..n-1. */
@@ -166,6 +171,39 @@ IrNode *lower_ctor_apply(FnCtx *c, Variant *v, Type *result_type, IrNode **args,
 /* lower_builtins.c: `args` already lowered, `types` their concrete types. */
 IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
                            Type *result, int line);
+
+/* lower_services.c (concurrency.md §13-§14): `NAME.start` / `NAME.<handler>`
+ * calls (callee->ref is a REF_SERVICE), and the Job functions (as the areas
+ * below: NULL for other ids, *want = expected argument count). */
+IrNode *lower_service_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n,
+                            int line);
+IrNode *lower_service_value(FnCtx *c, Expr *e); /* the same as a function value */
+IrNode *lower_builtin_jobs(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                           Type *result, int *want);
+
+/* lower_supervisors.c (concurrency.md §15): `NAME()` / `NAME.start_child`
+ * calls (callee->ref is a REF_SUPERVISOR), `NAME` as a value, and the
+ * Supervisor functions (as the areas below). */
+IrNode *lower_supervisor_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n,
+                               int line);
+IrNode *lower_supervisor_value(FnCtx *c, Expr *e);
+IrNode *lower_builtin_supervisors(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                                  Type *result, int *want);
+
+/* lower_actors.c (actors area, concurrency.md §3-§12) */
+int lower_actor_extra_params(FnDecl *fn); /* 1 for an actor body: its state object */
+IrNode *lower_actor_prologue(FnCtx *c, FnDecl *fn, IrNode *body); /* params into the state */
+IrNode *lower_actor_self_call(FnCtx *c, Instance *in, IrNode **args, int n, int line);
+IrNode *lower_actor_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n, int line);
+IrNode *lower_actor_value(FnCtx *c, Expr *e);  /* a starter as a function value */
+IrNode *lower_actor_expr(FnCtx *c, Expr *e);   /* spawn, send, link, monitor, self(), receive */
+IrNode *lower_spawn_link_call(FnCtx *c, Expr *call);
+IrNode *lower_builtin_processes(FnCtx *c, int builtin, IrNode **args, Type **types, int nargs,
+                                Type *result, int *want); /* Process, Timer */
+IrNode *lower_process_helper(FnCtx *c, HelperKind kind, Type *t); /* Pid, ExitReason; else NULL */
+/* lower_expr.c: applies `callee` to lowered arguments (also spawn(f, ...)). */
+IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n, Type *result,
+                    int line, bool self_tail);
 
 /* lower_helpers.c */
 /* Per-area lowering of library calls, tried in turn by lower_builtin_call for
@@ -208,5 +246,12 @@ IrNode *lower_user_default(FnCtx *c, Type *t, int line);
  * dispatch after monomorphisation); NULL when no impl provides it. */
 IrNode *lower_dispatch_call(FnCtx *c, Item *iface_item, const char *m, IrNode **args, Type **types,
                             int n, int line);
+/* An interface method named as a value (REF_METHOD): the impl's method for
+ * the concrete receiver of this instance, as a function value; NULL when
+ * no impl provides it. */
+IrNode *lower_method_value(FnCtx *c, Expr *e, int line);
+/* `env` of an instance of `fn` extended with the generic-interface
+ * parameters of its `where` bounds (the impls' arguments). */
+MonoEnv lower_bound_assoc_env(Lower *L, FnDecl *fn, MonoEnv env);
 
 #endif

@@ -216,6 +216,9 @@ IrNode *lower_builtin_call(FnCtx *c, int builtin, IrNode **args, Type **types, i
     r = lower_builtin_collections(c, builtin, args, types, nargs, result, &want);
     if (!r) r = lower_builtin_text(c, builtin, args, types, nargs, result, &want);
     if (!r) r = lower_builtin_json(c, builtin, args, types, nargs, result, &want);
+    if (!r) r = lower_builtin_processes(c, builtin, args, types, nargs, result, &want);
+    if (!r) r = lower_builtin_jobs(c, builtin, args, types, nargs, result, &want);
+    if (!r) r = lower_builtin_supervisors(c, builtin, args, types, nargs, result, &want);
     break;
   }
   if (!r || nargs != want) {

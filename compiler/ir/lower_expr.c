@@ -97,6 +97,18 @@ static IrNode *lower_ref_value(FnCtx *c, Expr *e) {
     return lower_ctor_value(c, r->variant, ctx_type(c, e->type), line);
   case REF_BUILTIN:
     return lower_builtin_value(c, r->builtin, ctx_type(c, e->type), line);
+  case REF_ACTOR: /* the starter as a function value (lower_actors.c) */
+    return lower_actor_value(c, e);
+  case REF_SERVICE: /* lower_services.c */
+    return lower_service_value(c, e);
+  case REF_SUPERVISOR: /* lower_supervisors.c */
+    return lower_supervisor_value(c, e);
+  case REF_METHOD: { /* an interface method as a value (lower_traits.c) */
+    IrNode *v = lower_method_value(c, e, line);
+    if (v) return v;
+    lower_error(c, e->span, "this interface method as a value");
+    return ir_unit(A(c));
+  }
   default:
     lower_error(c, e->span, "this kind of name");
     return ir_unit(A(c));
@@ -106,7 +118,7 @@ static IrNode *lower_ref_value(FnCtx *c, Expr *e) {
 /* ---------------------------------------------------------------- calls */
 
 /* Applies `callee` to already lowered arguments. */
-static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n, Type *result,
+IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n, Type *result,
                            int line, bool self_tail) {
   Ref *r = &callee->ref;
   if ((callee->kind == EXPR_NAME || callee->kind == EXPR_FIELD) && r->kind != REF_NONE &&
@@ -114,6 +126,11 @@ static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, 
     switch (r->kind) {
     case REF_FN: {
       Instance *in = instance_for_ref(c, r->fn, r);
+      if (r->fn->actor && in->ir->nparams == n + 1) { /* direct self-call of an actor */
+        IrNode *call = lower_actor_self_call(c, in, args, n, line);
+        call->self_tail = self_tail;
+        return call;
+      }
       if (in->ir->nparams == n) {
         IrNode *call = ir_call(A(c), in->ir, args, n);
         call->line = line;
@@ -124,8 +141,14 @@ static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, 
     }
     case REF_CTOR:
       return lower_ctor_apply(c, r->variant, result, args, n);
+    case REF_ACTOR: /* a starter call: a new process (lower_actors.c) */
+      return lower_actor_apply(c, callee, args, types, n, line);
     case REF_BUILTIN:
       return lower_builtin_call(c, r->builtin, args, types, n, result, line);
+    case REF_SERVICE: /* lower_services.c */
+      return lower_service_apply(c, callee, args, types, n, line);
+    case REF_SUPERVISOR: /* lower_supervisors.c */
+      return lower_supervisor_apply(c, callee, args, types, n, line);
     case REF_METHOD: { /* interface method on a `where`-bounded parameter */
       if (!r->item && n == 2) /* built-in/derived `eq` and `lt` (checker, calls.c) */
         return callee->name.text && callee->name.text[0] == 'e'
@@ -156,6 +179,7 @@ static IrNode *lower_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, 
 /* A call expression; `piped` (may be NULL) is the left side of `|>`. */
 static IrNode *lower_call(FnCtx *c, Expr *e, IrNode *piped, Type *piped_type) {
   Expr *callee = e->target;
+  if (e->is_spawn_link && !piped) return lower_spawn_link_call(c, e); /* lower_actors.c */
   int n = e->elems.len + (piped ? 1 : 0) + (e->is_method_call ? 1 : 0);
   IrNode **args = ARENA_ARRAY(A(c), IrNode *, n ? n : 1);
   Type **types = ARENA_ARRAY(A(c), Type *, n ? n : 1);
@@ -484,14 +508,13 @@ IrNode *lower_expr(FnCtx *c, Expr *e) {
     return lower_break(c, e);
   case EXPR_CONTINUE:
     return lower_continue(c, e);
-  case EXPR_SPAWN:
+  case EXPR_SPAWN: /* actors area: lower_actors.c */
   case EXPR_SEND:
   case EXPR_LINK:
   case EXPR_MONITOR:
   case EXPR_SELF_PID:
   case EXPR_RECEIVE:
-    lower_error(c, e->span, "an actor expression");
-    break;
+    return lower_actor_expr(c, e);
   case EXPR_ERROR:
     lower_error(c, e->span, "an erroneous expression");
     break;

@@ -404,6 +404,11 @@ IrFunc *helper_fn(Lower *L, HelperKind kind, Type *t) {
     f->body = user;
     return f;
   }
+  IrNode *proc = lower_process_helper(&c, kind, t); /* Pid, ExitReason (lower_actors.c) */
+  if (proc) {
+    f->body = proc;
+    return f;
+  }
   switch (kind) {
   case HELPER_DISPLAY:
   case HELPER_DEBUG: {

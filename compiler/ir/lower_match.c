@@ -53,7 +53,8 @@ typedef struct Dt {
   int arm_slot;
   int line;
   int depth;
-  int nodes; /* compile() calls so far: the budget of the tree */
+  int nodes;      /* compile() calls so far: the budget of the tree */
+  bool soft_fail; /* no row matches: arm number -1 instead of a panic (receive) */
 } Dt;
 
 /* Decision trees can grow exponentially with wildcard-heavy columns; past
@@ -61,6 +62,7 @@ typedef struct Dt {
 enum { DT_MAX_DEPTH = 400, DT_MAX_NODES = 4000 };
 
 static IrNode *panic_node(Dt *d) {
+  if (d->soft_fail) return ir_set(A(d->c), d->arm_slot, ir_int(A(d->c), -1));
   return ir_node(A(d->c), IR_PANIC_NO_MATCH, d->line);
 }
 
@@ -576,7 +578,7 @@ IrNode *lower_match(FnCtx *c, int *slots, Type **col_types, int ncols, MatchRow 
                     int line) {
   Arena *a = A(c);
   if (narms == 0) return ir_node(a, IR_PANIC_NO_MATCH, line);
-  Dt d = {c, arms, ir_new_slot(a, c->f, "arm"), line, 0, 0};
+  Dt d = {c, arms, ir_new_slot(a, c->f, "arm"), line, 0, 0, false};
   DtCol *cols = ARENA_ARRAY(a, DtCol, ncols ? ncols : 1);
   for (int j = 0; j < ncols; j++)
     cols[j] = (DtCol){slots[j], col_types[j]};
@@ -612,6 +614,34 @@ IrNode *lower_match(FnCtx *c, int *slots, Type **col_types, int ncols, MatchRow 
   ir_add_kid(a, s, tree);
   ir_add_kid(a, s, sw);
   return s;
+}
+
+/* The decision tree alone, for `receive` (lower_actors.c): sets arm_slot
+ * to arm_ids[i] for the first matching row i (patterns and guard), or to -1
+ * when none matches; binds the row's variables. The caller lowers the bodies. */
+IrNode *lower_match_tree(FnCtx *c, int slot, Type *type, MatchRow *arms, int narms,
+                         const int *arm_ids, int line, int arm_slot) {
+  Arena *a = A(c);
+  Dt d = {c, arms, arm_slot, line, 0, 0, true};
+  if (narms == 0) return ir_set(a, d.arm_slot, ir_int(a, -1));
+  DtCol col = {slot, type};
+  DtRow *rows = ARENA_ARRAY(a, DtRow, narms);
+  for (int i = 0; i < narms; i++) {
+    rows[i].pats = ARENA_ARRAY(a, Pattern *, 1);
+    rows[i].pats[0] = arms[i].pats[0];
+    rows[i].arm = arm_ids ? arm_ids[i] : i;
+    rows[i].guard = arms[i].guard;
+  }
+  IrNode *tree = compile(&d, rows, narms, &col, 1);
+  for (int i = 0; i < narms; i++) {
+    enum { MAXB = 64 };
+    Binding *bs[MAXB];
+    int nb = 0;
+    collect_bindings(arms[i].pats[0], bs, &nb, MAXB);
+    for (int k = 0; k < nb; k++)
+      binding_slot(c, bs[k]);
+  }
+  return tree;
 }
 
 /* ---------------------------------------------------------------- let */

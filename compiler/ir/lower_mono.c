@@ -170,6 +170,8 @@ bool type_is_ptr(Type *t) {
   case T_NEVER:
   case T_VAR:
     return false;
+  case T_CON: /* a PID is its serial number, never a heap pointer (snow_rt.h) */
+    return t->con != TC_PID;
   default:
     return true;
   }

@@ -11,6 +11,11 @@
  *   - lower_user_default: `default()` of a type with `impl Default`;
  *   - lower_dispatch_call: an interface method called on a `where`-bounded
  *     parameter, resolved per instance (static dispatch by monomorphisation).
+ *   - lower_method_value: an interface method passed as a value whose
+ *     receiver the checker could not know, resolved per instance likewise.
+ *   - lower_bound_assoc_env: in an instance of a function with a `where`
+ *     bound on a generic interface, the interface's parameters are the
+ *     arguments of the receiver type's impl.
  * Each returns NULL when the type has no such user impl. */
 #include "../check/check.h"
 #include "lower.h"
@@ -19,9 +24,10 @@ static Arena *A(FnCtx *c) {
   return c->L->a;
 }
 
-static ProtoImpls *protos_of(Type *t) {
+static ProtoImpls *protos_of(FnCtx *c, Type *t) {
   t = type_resolve(t);
-  if (!t || t->kind != T_CON) return NULL;
+  if (t && t->kind != T_CON) return check_primitive_protos(c->L->prog, t); /* impl Add for String */
+  if (!t) return NULL;
   if (t->con == TC_STRUCT && t->struct_decl) return t->struct_decl->protos;
   if (t->con == TC_SUM && t->sum_decl) return t->sum_decl->protos;
   return NULL;
@@ -44,17 +50,23 @@ static void match_type(Type *pat, Type *t, Type **vars, Type **out, int n, int d
   if (pat->kind == T_FUN) match_type(pat->ret, t->ret, vars, out, n, depth + 1);
 }
 
-/* The instance of method `fn` whose receiver (first parameter, or the
- * result for `default()`) has the concrete type `t`. */
-static IrFunc *method_for(Lower *L, FnDecl *fn, Type *t) {
+/* The instance of method `fn` whose type matches the concrete `t`
+ * (`whole`: t is the whole function type; else the receiver — first
+ * parameter, or the result for `default()`). */
+static Instance *method_instance(Lower *L, FnDecl *fn, Type *t, bool whole) {
   int nv = fn->scheme ? fn->scheme->nvars : 0;
   Type **inst = ARENA_ARRAY(L->a, Type *, nv + 1);
   Type *ft = type_resolve(fn->type);
   if (ft && ft->kind == T_FUN && nv > 0)
-    match_type(ft->nargs > 0 ? ft->args[0] : ft->ret, t, fn->scheme->vars, inst, nv, 0);
+    match_type(whole ? ft : ft->nargs > 0 ? ft->args[0] : ft->ret, t, fn->scheme->vars, inst, nv,
+               0);
   for (int i = 0; i < nv; i++)
     if (!inst[i]) inst[i] = type_unit();
-  return lower_instance(L, fn, inst, nv)->ir;
+  return lower_instance(L, fn, inst, nv);
+}
+
+static IrFunc *method_for(Lower *L, FnDecl *fn, Type *t) {
+  return method_instance(L, fn, t, false)->ir;
 }
 
 static IrNode *call_method(FnCtx *c, FnDecl *fn, Type *t, IrNode **args, int n, int line) {
@@ -64,7 +76,7 @@ static IrNode *call_method(FnCtx *c, FnDecl *fn, Type *t, IrNode **args, int n, 
 }
 
 IrNode *lower_user_helper(FnCtx *c, HelperKind kind, Type *t) {
-  ProtoImpls *p = protos_of(t);
+  ProtoImpls *p = protos_of(c, t);
   if (!p) return NULL;
   Arena *a = A(c);
   IrNode *both[] = {ir_var(a, 0), ir_var(a, 1)};
@@ -92,7 +104,7 @@ IrNode *lower_user_helper(FnCtx *c, HelperKind kind, Type *t) {
 }
 
 IrNode *lower_user_operator(FnCtx *c, BinOp op, Type *t, IrNode *l, IrNode *r, int line) {
-  ProtoImpls *p = protos_of(t);
+  ProtoImpls *p = protos_of(c, t);
   if (!p) return NULL;
   Arena *a = A(c);
   if (op >= OP_ADD && op <= OP_MOD) {
@@ -116,7 +128,7 @@ IrNode *lower_user_operator(FnCtx *c, BinOp op, Type *t, IrNode *l, IrNode *r, i
 }
 
 IrNode *lower_user_default(FnCtx *c, Type *t, int line) {
-  ProtoImpls *p = protos_of(t);
+  ProtoImpls *p = protos_of(c, t);
   if (!p || !p->default_fn) return NULL;
   return call_method(c, p->default_fn, t, NULL, 0, line);
 }
@@ -126,4 +138,34 @@ IrNode *lower_dispatch_call(FnCtx *c, Item *iface_item, const char *m, IrNode **
   if (!m || !iface_item || iface_item->kind != ITEM_INTERFACE) return NULL;
   FnDecl *fn = check_impl_method(c->L->prog, types[0], iface_item->interface->name.text, m);
   return fn ? call_method(c, fn, types[0], args, n, line) : NULL;
+}
+
+IrNode *lower_method_value(FnCtx *c, Expr *e, int line) {
+  Item *it = e->ref.item;
+  Type *ft = ctx_type(c, e->type);
+  if (!it || it->kind != ITEM_INTERFACE || !ft || ft->kind != T_FUN || ft->nargs < 1) return NULL;
+  FnDecl *fn = check_impl_method(c->L->prog, ft->args[0], it->interface->name.text, e->name.text);
+  if (fn) return lower_fn_value(c, method_instance(c->L, fn, ft, true), line);
+  /* a generalised `let` evaluated at its default instance: the receiver is
+   * undetermined there (the checker rejects it elsewhere, E0046), and the
+   * value is never applied */
+  Type *recv = type_resolve(ft->args[0]);
+  return recv->kind == T_UNIT || recv->kind == T_NEVER ? ir_unit(A(c)) : NULL;
+}
+
+MonoEnv lower_bound_assoc_env(Lower *L, FnDecl *fn, MonoEnv env) {
+  Type *var, **assoc;
+  const char *iface;
+  int n;
+  for (int k = 0; check_bound_assoc(L->prog, fn, k, &var, &iface, &assoc, &n); k++) {
+    int na;
+    Type **args = check_impl_iface_args(L->prog, mono_type(L, &env, var), iface, &na);
+    if (!args || na != n) continue;
+    MonoEnv none = {0};
+    Type **with = ARENA_ARRAY(L->a, Type *, n);
+    for (int i = 0; i < n; i++)
+      with[i] = mono_type(L, &none, args[i]);
+    env = mono_env_extend(L, &env, assoc, with, n);
+  }
+  return env;
 }

@@ -15,4 +15,12 @@
  * optimisation level. */
 void ir_pass_self_tail_calls(Arena *a, IrModule *m);
 
+/* Recursion unrolling (opt_unroll.c; run at --opt-level >= 1, after the
+ * tail-call pass): a small self-recursive function gets copies of its own
+ * body inlined at its non-tail self-call sites, a few levels deep within a
+ * size budget, so that fewer real calls do the same work (like gcc's
+ * recursive inlining). Semantics, evaluation order and panic lines are
+ * unchanged; no call is merged or removed except by being inlined. */
+void ir_pass_unroll_recursion(Arena *a, IrModule *m);
+
 #endif

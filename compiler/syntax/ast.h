@@ -97,7 +97,8 @@ typedef enum RefKind {
   REF_CTOR,     /* .variant: a sum-type constructor (used as value or callee) */
   REF_BUILTIN,  /* .builtin: a library function (common/builtins.def id) */
   REF_ACTOR,    /* .item: an actor definition (issue #4) */
-  REF_SERVICE,  /* .item (issue #4) */
+  REF_SERVICE,  /* .item: `NAME.start` / `NAME.<handler>` (.handler; .fn the
+                   underlying function, check/services.c) */
   REF_SUPERVISOR,
   REF_METHOD,   /* .fn: an impl method resolved statically (issue #3) */
 } RefKind;
@@ -109,6 +110,7 @@ typedef struct Ref {
   Variant *variant;
   Item *item;
   int builtin;
+  int handler;  /* REF_SERVICE: -1 for `NAME.start`, else the handler's index */
   /* Instantiation of the referenced generic scheme at this use: inst[i] is
    * the (fully resolved) type chosen for the scheme's i-th quantified
    * variable. Empty for monomorphic references. */
@@ -281,6 +283,9 @@ struct Expr {
   int ncaptures;
   bool is_tail;           /* EXPR_CALL in tail position (§6.16) */
   bool is_self_tail_call; /* ... to the enclosing named function itself */
+  /* actors area (concurrency.md; check/actors.c) */
+  Type *msg_type;         /* EXPR_RECEIVE, EXPR_SELF_PID: the process's message type M */
+  bool is_spawn_link;     /* EXPR_CALL of the built-in `spawn_link` (not shadowed) */
 };
 
 /* ---------------------------------------------------------------- statements */
@@ -341,6 +346,9 @@ struct FnDecl {
   bool is_method;       /* inside an impl / interface default */
   Item *owner;          /* impl/interface/service item for methods */
   int id;               /* unique in the program (for symbol names) */
+  Item *actor;          /* actors area: this FnDecl is the body of this ITEM_ACTOR
+                           (synthesised by check/actors.c; its scheme also
+                           quantifies the message type, see ActorDecl) */
 };
 
 /* User impls of the built-in protocols for a struct/sum type (checker
@@ -468,6 +476,14 @@ typedef struct ActorDecl {
   Name terminate_reason; /* |reason| (text NULL if absent) */
   Expr *terminate_body;  /* EXPR_BLOCK */
   Span span;
+  /* checker annotations (check/actors.c) */
+  FnDecl *body_fn;       /* the body as a function (T1..Tn) -> R named like the
+                            actor: direct self-calls are REF_FN calls of it */
+  Type *msg_type;        /* M, in terms of body_fn->scheme's variables */
+  Type *starter_type;    /* (T1..Tn) -> Pid<M>; a REF_ACTOR Ref.inst follows
+                            body_fn->scheme->vars */
+  Binding **param_bindings; /* the parameters' bindings (terminate sees them) */
+  Binding *reason;       /* `|r|` of the terminate clause, or NULL */
 } ActorDecl;
 
 typedef enum HandlerKind { HANDLER_CALL, HANDLER_CAST } HandlerKind;
@@ -489,12 +505,18 @@ typedef struct ServiceDecl {
   VEC(FnDecl *) fns; /* `fn init` (and invalid extras, reported by the checker) */
   HandlerList handlers;
   Span span;
+  /* checker annotations (check/services.c) */
+  FnDecl *init;          /* the `fn init`, or NULL (state `()`) */
+  FnDecl **handler_fns;  /* per handler: a function (state, params...) -> body type */
+  const char **snake;    /* per handler: its generated function name (§13.2) */
+  Module *module;
+  int id;                /* unique in the program (for symbol names) */
 } ServiceDecl;
 
 typedef struct ChildKey {
   Name key;        /* start / restart / shutdown (other names: parse error) */
   Expr *start;     /* start: closure */
-  Name value_name; /* restart: name; shutdown: brutal_kill */
+  Name value_name; /* restart: name; shutdown: brutal_kill (integer: only .span is set) */
   bool has_int;
   int64_t int_value; /* shutdown: integer */
   Span span;
@@ -518,6 +540,15 @@ typedef struct SupervisorDecl {
   Span max_restarts_span, max_seconds_span;
   ChildSpecList children;
   Span span;
+  Name dup_setting;    /* parser: the first repeated strategy/max_* setting (text NULL: none) */
+  /* checker annotations (check/supervisors.c) */
+  Module *module;
+  int id;              /* unique in the program (for symbol names) */
+  bool valid;          /* passed E0018-E0021: lowering may use the fields below */
+  int strategy_code;   /* 0 one_for_one, 1 one_for_all, 2 rest_for_one, 3 simple_one_for_one */
+  FnDecl **child_fns;  /* per child: a function `() -> start closure` */
+  int *restart_codes;  /* per child: 0 permanent, 1 transient, 2 temporary */
+  int64_t *shutdown_ms;/* per child: milliseconds, 0 = brutal_kill */
 } SupervisorDecl;
 
 typedef struct ImportDecl {

@@ -614,9 +614,12 @@ static Expr *parse_primary(Parser *p) {
                  : t->kind == TK_KW_SEND ? EXPR_SEND
                  : t->kind == TK_KW_LINK ? EXPR_LINK
                                          : EXPR_MONITOR;
+    static const char *const after_kw[] = {"expected `(` after `spawn`", "expected `(` after `send`",
+                                           "expected `(` after `link`",
+                                           "expected `(` after `monitor`"};
     p_advance(p);
     Expr *e = new_expr(p, k, first);
-    if (p_peek(p) != TK_LPAREN) p_fail(p, "expected `(`");
+    if (p_peek(p) != TK_LPAREN) p_fail(p, "%s", after_kw[k - EXPR_SPAWN]); /* concurrency.md §21 */
     parse_args(p, &e->elems);
     finish_expr(p, e, first);
     return e;

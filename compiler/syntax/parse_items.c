@@ -353,7 +353,7 @@ static void child_key(Parser *p, void *ctx) {
     key.value_name = p_expect_name(p, "expected restart type");
   } else if (p_peek(p) == TK_INT) {
     key.has_int = true;
-    key.int_value = expect_int(p, NULL);
+    key.int_value = expect_int(p, &key.value_name.span); /* text stays NULL */
   } else {
     key.value_name = p_expect_name(p, "expected integer or `brutal_kill`");
   }
@@ -365,6 +365,12 @@ static void supervisor_clause(Parser *p, void *ctx) {
   SupervisorDecl *s = ctx;
   int first = p_index(p);
   Token *t = p_tok(p);
+  /* a repeated setting is reported by the checker (E0019, check/supervisors.c) */
+  if (!s->dup_setting.text &&
+      ((p_at_ident(p, "strategy") && s->has_strategy) ||
+       (p_at_ident(p, "max_restarts") && s->has_max_restarts) ||
+       (p_at_ident(p, "max_seconds") && s->has_max_seconds)))
+    s->dup_setting = p_name(p, t);
   if (p_at_ident(p, "strategy")) {
     p_advance(p);
     p_expect(p, TK_COLON);

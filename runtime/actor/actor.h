@@ -1,7 +1,8 @@
 /* actor.h — the actor runtime substrate: processes (stackful coroutines),
  * the M:N work-stealing scheduler, mailboxes and timers (design.md §3,
- * concurrency.md §2, §6-§9, §12, §17, §18). Groundwork for issue #4: nothing
- * here is called by generated code yet.
+ * concurrency.md §2, §6-§9, §12, §17, §18). Generated code does not call
+ * it directly: the Snow process semantics (proc.h) and the processes area of
+ * snow_rt.h are built on it.
  *
  * What a process is. A process is a coroutine with its own stack (a
  * region-carved mmap'ed stack with a guard area, >= 64 KiB usable), a PID
@@ -30,8 +31,12 @@
  *                           snow_receive returns NULL at once)
  *   snow_send*, snow_message_*, snow_external_*  A
  *
- * Ownership. Messages are opaque byte buffers (a deep copy into the
- * receiver's heap comes with the per-actor heaps). snow_send copies the
+ * Heaps. Every process allocates on its own SnowHeap, kept at the top of
+ * its stack and made current at every switch-in (sched.c); it is destroyed
+ * when the process ends or is abandoned.
+ *
+ * Ownership. Messages are opaque byte buffers (Snow values are deep-copied
+ * into them by copy.h). snow_send copies the
  * bytes; snow_send_message takes ownership of a message made by
  * snow_message_new (also when the target is dead: the message is freed).
  * snow_receive hands the caller ownership of the removed message, to be
@@ -110,7 +115,9 @@ SnowProcess *snow_current_process_get(void);
 /* ---- messages ---- */
 typedef struct SnowMessage {
   struct SnowMessage *next; /* owned by the mailbox while queued */
-  uint64_t tag;             /* message type descriptor, for later (§5.3) */
+  uint64_t tag;             /* entry kind (proc.h: SNOW_ENTRY_*) */
+  uint64_t ref;             /* private protocols: call / job reference */
+  struct SnowObj *type;     /* USER entries: static STRING naming the value's type, or NULL */
   size_t size;
   unsigned char data[];
 } SnowMessage;
@@ -141,10 +148,12 @@ void snow_external_begin(void);
 void snow_external_end(void);
 
 /* Stack overflow: installs a SIGSEGV/SIGBUS handler (on an alternate signal
- * stack, which every worker thread has) that turns a fault in a process's
- * guard area into `[snow-rt] fatal: stack overflow in process <0.N>` and
- * exit status 134 (concurrency.md §17, the MINIMUM behaviour); other faults
- * go to the previously installed handler. Idempotent. */
+ * stack, which every worker thread has) for faults in a process's guard
+ * area: a Snow process panics with `stack overflow` and terminates alone
+ * (proc.c landing points; main: `Snow panic: stack overflow`, 134); a bare
+ * snow_spawn process gets `[snow-rt] fatal: stack overflow in process
+ * <0.N>` and exit status 134 (fault.c). Other faults go to the previously
+ * installed handler. Idempotent. */
 void snow_actor_install_overflow_handler(void);
 /* Nonzero when addr lies in the guard area of a process stack. */
 int snow_actor_is_stack_guard(uintptr_t addr);

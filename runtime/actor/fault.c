@@ -1,7 +1,15 @@
-/* fault.c — turning a fault in a process's guard area into the fatal
- * `stack overflow in process <0.N>` message (actor.h; concurrency.md §17,
- * the MINIMUM behaviour). The handler runs on the worker's alternate signal
- * stack (sched.c installs one per worker thread). */
+/* fault.c — stack overflow at a process's guard page (actor.h;
+ * concurrency.md §17). The handler runs on the worker's alternate signal
+ * stack (sched.c installs one per worker thread):
+ *   - in the main process: `Snow panic: stack overflow`, status 134 (§9.3);
+ *   - in another Snow process (one with a landing point, proc.c): the line
+ *     `Snow panic in process <0.N>: stack overflow`, then a longjmp to the
+ *     process's landing point at the top of its stack, where it terminates
+ *     with Error("stack overflow") (the SHOULD of §17; the landing code
+ *     unblocks SIGSEGV/SIGBUS again and builds the reason's text);
+ *   - in a bare substrate process (snow_spawn): the fatal
+ *     `[snow-rt] fatal: stack overflow in process <0.N>` and status 134.
+ * Other faults go to the previously installed handler. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -10,6 +18,7 @@
 #include "../core/io.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,6 +42,32 @@ static size_t format_u64(char *out, uint64_t v) {
 
 static void on_fault(int sig, siginfo_t *info, void *uctx) {
   if (snow_stack_guard_hit((uintptr_t)info->si_addr)) {
+    SnowProcess *self = snow_current_process;
+    if (self && self->ps.is_main) { /* §17: main follows §9.3 */
+      static const char line[] = "Snow panic: stack overflow\n";
+      snow_stdout_flush_unlocked();
+      snow_write_all(2, line, sizeof line - 1);
+      _exit(134);
+    }
+    if (self && self->ps.landing) {
+      /* §17 SHOULD: only this process dies. The landing frame is at the top
+       * of its stack, far from the guard; the reason's text is made there
+       * (no malloc in a signal handler). */
+      char line[96];
+      static const char head[] = "Snow panic in process <0.";
+      size_t len = sizeof head - 1;
+      memcpy(line, head, len);
+      len += format_u64(line + len, self->pid);
+      static const char tail[] = ">: stack overflow\n";
+      memcpy(line + len, tail, sizeof tail - 1);
+      len += sizeof tail - 1;
+      snow_write_all(2, line, len);
+      self->ps.overflowed = 1;
+      self->ps.landing_code = 5; /* SNOW_REASON_ERROR */
+      self->ps.landing_text = NULL;
+      self->ps.landing_kill = 0;
+      longjmp(*self->ps.landing, 1);
+    }
     char line[96];
     static const char head[] = "[snow-rt] fatal: stack overflow in process <0.";
     size_t len = sizeof head - 1;
@@ -41,7 +76,7 @@ static void on_fault(int sig, siginfo_t *info, void *uctx) {
     len += format_u64(line + len, p ? p->pid : 0);
     line[len++] = '>';
     line[len++] = '\n';
-    snow_stdout_flush();
+    snow_stdout_flush_unlocked();
     snow_write_all(2, line, len);
     _exit(134);
   }

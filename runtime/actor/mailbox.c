@@ -2,6 +2,8 @@
  * operations built on it and on the scheduler hooks (process.h). */
 #include "mailbox.h"
 
+#include "proc.h"
+#include "proc_internal.h"
 #include "process.h"
 
 #include <stdio.h>
@@ -18,7 +20,10 @@ void snow_mailbox_init(SnowMailbox *mb) {
 static void free_chain(SnowMessage *m) {
   while (m) {
     SnowMessage *next = m->next;
-    free(m);
+    if (m->tag == SNOW_ENTRY_SIGNAL && m->ref == SNOW_SIGNAL_MARK)
+      snow_entry_free(m); /* runtime signals own their reason text */
+    else
+      free(m);
     m = next;
   }
 }
@@ -96,6 +101,8 @@ SnowMessage *snow_message_new(uint64_t tag, size_t size) {
   }
   m->next = NULL;
   m->tag = tag;
+  m->ref = 0;
+  m->type = NULL;
   m->size = size;
   return m;
 }

@@ -21,6 +21,7 @@
 #include "actor.h"
 #include "ctx.h"
 #include "mailbox.h"
+#include "proc_state.h"
 #include "stack.h"
 #include "timer.h"
 
@@ -59,8 +60,10 @@ struct SnowProcess {
   SnowMailbox mailbox;
   SnowProcessEntry entry;
   void *arg;
-  void *heap; /* the process's SnowHeap (NULL until per-actor heaps exist) */
+  void *heap; /* the process's SnowHeap, at the top of its stack (sched.c) */
   void *tsan_fiber; /* ThreadSanitizer builds only (sched.c) */
+  void *asan_fake;  /* AddressSanitizer builds only (sched.c) */
+  SnowProcState ps; /* Snow semantics: links, monitors, exits (proc.c) */
 };
 
 /* The calling thread's process; safe to call after a context switch (never
@@ -78,6 +81,14 @@ void snow_live_work_add(int64_t delta);
 /* Wakes parked workers so they look at the timers again (any thread). */
 void snow_sched_kick(void);
 int snow_sched_active(void);
+
+/* Two-step spawn (proc.c sets up links and options in between): creates a
+ * process that is not yet known to anyone, holding one reference (the
+ * table's, once started), with its heap initialised at the top of its
+ * stack; snow_sched_start makes it visible and runnable and returns its
+ * PID. */
+SnowProcess *snow_sched_create(SnowProcessEntry entry, void *arg, size_t stack_bytes);
+SnowPid snow_sched_start(SnowProcess *p);
 
 /* Process table (proctable.c): PID -> process, holding one reference. */
 void snow_proctable_init(void);

@@ -6,6 +6,7 @@
 #endif
 #include "process.h"
 
+#include "../core/gc.h"
 #include "snow_heap.h"
 
 #include <pthread.h>
@@ -37,6 +38,41 @@
 #define TSAN_CURRENT() NULL
 #endif
 
+/* AddressSanitizer must be told about every stack switch too, so that it
+ * knows the current stack's bounds (a longjmp or a noreturn call then
+ * unpoisons the right stack). The worker's own stack bounds are learnt at
+ * the first switch into a process. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SNOW_ASAN_FIBERS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SNOW_ASAN_FIBERS 1
+#endif
+#endif
+#ifdef SNOW_ASAN_FIBERS
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#define ASAN_START(save, bottom, size) __sanitizer_start_switch_fiber((save), (bottom), (size))
+#define ASAN_FINISH(save, bottom_old, size_old)                                                 \
+  __sanitizer_finish_switch_fiber((save), (bottom_old), (size_old))
+/* A recycled stack still carries the poisoned redzones of its previous
+ * owner's last frames, near its top (frames abandoned deeper down by a
+ * longjmp are cleaned at the landing point, proc.c). Only the top is
+ * cleaned: the whole stack's shadow would cost 32 KiB per spawn. */
+#define ASAN_CLEAN_TOP ((size_t)16 << 10)
+#define ASAN_CLEAN_STACK(st)                                                                     \
+  __asan_unpoison_memory_region((size_t)((st)->top - (st)->lo) > ASAN_CLEAN_TOP                  \
+                                    ? (st)->top - ASAN_CLEAN_TOP                                 \
+                                    : (st)->lo,                                                  \
+                                (size_t)((st)->top - (st)->lo) > ASAN_CLEAN_TOP                  \
+                                    ? ASAN_CLEAN_TOP                                             \
+                                    : (size_t)((st)->top - (st)->lo))
+#else
+#define ASAN_START(save, bottom, size) ((void)0)
+#define ASAN_FINISH(save, bottom_old, size_old) ((void)0)
+#define ASAN_CLEAN_STACK(st) ((void)0)
+#endif
+
 #if defined(__GNUC__) && !defined(__clang__)
 #define NOT_CACHEABLE __attribute__((noinline, noipa))
 #else
@@ -60,6 +96,9 @@ typedef struct SnowWorker {
   uint64_t ticks;
   void *altstack; /* alternate signal stack (stack overflow handling) */
   void *tsan_fiber;
+  void *asan_fake;          /* AddressSanitizer builds: see ASAN_START */
+  const void *asan_bottom;
+  size_t asan_size;
 } SnowWorker;
 
 /* Documented runtime state: the scheduler of the active run. */
@@ -81,6 +120,9 @@ static struct {
 } S;
 
 _Thread_local SnowProcess *snow_current_process;
+/* The running process's reduction budget (snow_rt.h), refilled at every
+ * switch-in; generated code decrements it inline. */
+_Thread_local int64_t snow_reductions;
 static _Thread_local SnowWorker *current_worker;
 
 /* ---------------------------------------------------------------- queues */
@@ -247,13 +289,18 @@ static void on_timer(SnowTimer *t) {
 void snow_process_release(SnowProcess *p) {
   if (atomic_fetch_sub(&p->refs, 1) != 1) return;
   snow_mailbox_destroy(&p->mailbox);
-  if (p->stack) snow_stack_put(p->stack);
+  snow_proc_state_free(&p->ps);
+  if (p->stack) { /* abandoned at quiescence: its heap lives on the stack */
+    snow_heap_destroy(p->heap);
+    snow_stack_put(p->stack);
+  }
   TSAN_DESTROY(p);
   free(p);
 }
 
 _Noreturn static void finish(SnowProcess *p) {
   p->intent = INTENT_EXIT;
+  ASAN_START(NULL, p->worker->asan_bottom, p->worker->asan_size); /* this stack dies */
   TSAN_SWITCH(p->worker->tsan_fiber);
   snow_ctx_switch(&p->ctx, &p->worker->sched_ctx);
   abort(); /* a dead process is never resumed */
@@ -261,12 +308,18 @@ _Noreturn static void finish(SnowProcess *p) {
 
 static void process_start(void *arg) {
   SnowProcess *p = arg;
+  ASAN_FINISH(NULL, &p->worker->asan_bottom, &p->worker->asan_size);
   p->entry(p->arg);
+  /* The heap dies with the process; nothing allocates after this point. */
+  snow_heap_destroy(p->heap);
   finish(p);
 }
 
-SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_bytes) {
-  if (!atomic_load(&S.active)) return SNOW_NO_PID;
+/* The process's SnowHeap sits above its first frame, outside the range the
+ * collector scans (the heap's stack_base is the heap's own address). */
+#define HEAP_RESERVE ((sizeof(SnowHeap) + 63) & ~(size_t)63)
+
+SnowProcess *snow_sched_create(SnowProcessEntry entry, void *arg, size_t stack_bytes) {
   SnowProcess *p = calloc(1, sizeof *p);
   if (!p) {
     static const char msg[] = "[snow-rt] fatal: out of memory\n";
@@ -276,6 +329,9 @@ SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_by
   }
   p->pid = atomic_fetch_add(&S.next_pid, 1);
   p->stack = snow_stack_get(stack_bytes);
+  ASAN_CLEAN_STACK(p->stack);
+  p->heap = p->stack->top - HEAP_RESERVE;
+  snow_heap_init(p->heap, p->heap, 0);
   p->entry = entry;
   p->arg = arg;
   p->last_worker = -1;
@@ -284,13 +340,22 @@ SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_by
   atomic_init(&p->refs, 1);
   atomic_init(&p->state, PROC_RUNNABLE);
   snow_mailbox_init(&p->mailbox);
-  snow_ctx_make(&p->ctx, p->stack->top, process_start, p);
+  snow_ctx_make(&p->ctx, p->heap, process_start, p);
   TSAN_CREATE(p);
+  return p;
+}
+
+SnowPid snow_sched_start(SnowProcess *p) {
   SnowPid pid = p->pid; /* once queued, p may run, end and be freed at once */
   snow_proctable_insert(p);
   snow_live_work_add(1);
   enqueue(p);
   return pid;
+}
+
+SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_bytes) {
+  if (!atomic_load(&S.active)) return SNOW_NO_PID;
+  return snow_sched_start(snow_sched_create(entry, arg, stack_bytes));
 }
 
 SnowPid snow_spawn(SnowProcessEntry entry, void *arg) {
@@ -310,9 +375,11 @@ int snow_worker_index(void) {
 void snow_sched_suspend(SnowProcess *p, int intent) {
   p->intent = intent;
   p->wake_reason = WAKE_NONE;
+  ASAN_START(&p->asan_fake, p->worker->asan_bottom, p->worker->asan_size);
   TSAN_SWITCH(p->worker->tsan_fiber);
   snow_ctx_switch(&p->ctx, &p->worker->sched_ctx);
   /* Resumed, perhaps on another thread: only `p` is still valid here. */
+  ASAN_FINISH(p->asan_fake, &p->worker->asan_bottom, &p->worker->asan_size);
 }
 
 void snow_yield(void) {
@@ -321,8 +388,7 @@ void snow_yield(void) {
 }
 
 void NOT_CACHEABLE snow_reduce(void) {
-  SnowProcess *p = snow_current_process;
-  if (p && --p->budget <= 0) snow_sched_suspend(p, INTENT_YIELD);
+  if (--snow_reductions < 0) snow_reduce_slow();
 }
 
 SnowProcess *snow_current_process_get(void) { return snow_process_self(); }
@@ -383,9 +449,12 @@ static void after_switch(SnowWorker *w, SnowProcess *p) {
     } else {
       atomic_store(&p->state, waiting);
     }
-    /* A send that pushed before our store may have missed WAITING_MSG. */
+    /* A send that pushed before our store may have missed WAITING_MSG;
+     * likewise an exit signal that found the process still RUNNING. */
     if (waiting == PROC_WAITING_MSG && snow_mailbox_has_new(&p->mailbox))
       snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
+    else if (atomic_load(&p->ps.exit_pending))
+      snow_process_wake(p, waiting, WAKE_MESSAGE);
     snow_live_work_add(-1);
     snow_process_release(p);
     break;
@@ -408,11 +477,14 @@ static void run(SnowWorker *w, SnowProcess *p) {
   p->last_worker = w->index;
   p->worker = w;
   p->budget = SNOW_REDUCTIONS_PER_SLICE;
+  snow_reductions = SNOW_REDUCTIONS_PER_SLICE;
   SnowHeap *saved_heap = snow_current_heap;
   if (p->heap) snow_current_heap = p->heap;
   snow_current_process = p;
   TSAN_SWITCH(p->tsan_fiber);
+  ASAN_START(&w->asan_fake, p->stack->lo, (size_t)(p->stack->top - p->stack->lo));
   snow_ctx_switch(&w->sched_ctx, &p->ctx);
+  ASAN_FINISH(w->asan_fake, NULL, NULL);
   snow_current_process = NULL;
   snow_current_heap = saved_heap;
   after_switch(w, p);

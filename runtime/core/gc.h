@@ -136,6 +136,9 @@ struct SnowHeap {
   char *stack_base;       /* highest address of the stack to scan (exclusive) */
   uintptr_t lowest, highest; /* address range of all blocks, for quick rejects */
   BlockTable table;
+  /* > 0: the allocation slow path starts no collection (copy.c unpacks a
+   * message whose rebuilt objects are referenced only from malloc'd memory) */
+  uint32_t collections_inhibited;
 };
 
 static inline uint64_t snow_generation_bytes(const Generation *gen) {

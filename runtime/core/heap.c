@@ -103,7 +103,7 @@ static inline int nursery_full(const SnowHeap *h, uint64_t extra) {
 
 __attribute__((noinline)) static char *alloc_slow(SnowHeap *h, uint64_t fp) {
   if (fp > SNOW_SMALL_MAX) {
-    if (nursery_full(h, fp)) snow_gc_collect_heap(h, 0);
+    if (!h->collections_inhibited && nursery_full(h, fp)) snow_gc_collect_heap(h, 0);
     SnowBlock *b = snow_large_get(fp);
     b->used_end = (char *)b + SNOW_BLOCK_OBJECTS + fp;
     b->next = h->young.large;
@@ -112,7 +112,7 @@ __attribute__((noinline)) static char *alloc_slow(SnowHeap *h, uint64_t fp) {
     snow_heap_register_span(h, b);
     return (char *)b + SNOW_BLOCK_OBJECTS;
   }
-  if (nursery_full(h, SNOW_BLOCK_SIZE)) snow_gc_collect_heap(h, 0);
+  if (!h->collections_inhibited && nursery_full(h, SNOW_BLOCK_SIZE)) snow_gc_collect_heap(h, 0);
   if (h->current) h->current->used_end = h->window.cur;
   SnowBlock *b = snow_block_get();
   b->next = h->young.blocks;

@@ -1,10 +1,15 @@
-/* io.c — println/print through a buffer, eprintln straight to stderr. */
+/* io.c — println/print through a buffer, eprintln straight to stderr.
+ * Thread safety: one mutex guards the buffer, so each print/println call is
+ * atomic with respect to other processes (concurrency.md §7) and flushes
+ * never interleave; fatal paths that may run in a signal handler use
+ * snow_stdout_flush_unlocked, which takes the mutex only if it is free. */
 #include "io.h"
 
 #include "snow_rt.h"
 #include "text.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +21,7 @@ static char out_buf[OUT_CAPACITY];
 static size_t out_len;
 static int out_mode; /* 0 unknown, 1 buffered, 2 line-flushed (terminal) */
 static int out_hooked;
+static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void snow_write_all(int fd, const char *bytes, size_t len) {
   while (len > 0) {
@@ -29,14 +35,27 @@ void snow_write_all(int fd, const char *bytes, size_t len) {
   }
 }
 
-void snow_stdout_flush(void) {
+static void flush_locked(void) {
   size_t len = out_len;
   out_len = 0;
   snow_write_all(1, out_buf, len);
 }
 
-static void exit_hook(void) { snow_stdout_flush(); }
+void snow_stdout_flush(void) {
+  pthread_mutex_lock(&out_lock);
+  flush_locked();
+  pthread_mutex_unlock(&out_lock);
+}
 
+void snow_stdout_flush_unlocked(void) {
+  int locked = pthread_mutex_trylock(&out_lock) == 0;
+  flush_locked();
+  if (locked) pthread_mutex_unlock(&out_lock);
+}
+
+static void exit_hook(void) { snow_stdout_flush_unlocked(); }
+
+/* Caller holds out_lock. */
 static void out_append(const char *bytes, size_t len) {
   if (!out_mode) {
     out_mode = isatty(1) ? 2 : 1;
@@ -46,7 +65,7 @@ static void out_append(const char *bytes, size_t len) {
     }
   }
   if (out_len + len > OUT_CAPACITY) {
-    snow_stdout_flush();
+    flush_locked();
     if (len > OUT_CAPACITY / 2) {
       snow_write_all(1, bytes, len);
       return;
@@ -57,14 +76,29 @@ static void out_append(const char *bytes, size_t len) {
 }
 
 void snow_print(SnowObj *s) {
+  pthread_mutex_lock(&out_lock);
   out_append(snow_str_bytes(s), snow_str_len(s));
-  if (out_mode == 2 && memchr(snow_str_bytes(s), '\n', snow_str_len(s))) snow_stdout_flush();
+  if (out_mode == 2 && memchr(snow_str_bytes(s), '\n', snow_str_len(s))) flush_locked();
+  pthread_mutex_unlock(&out_lock);
 }
 
 void snow_println(SnowObj *s) {
-  out_append(snow_str_bytes(s), snow_str_len(s));
-  out_append("\n", 1);
-  if (out_mode == 2) snow_stdout_flush();
+  pthread_mutex_lock(&out_lock);
+  /* one append when it fits: a flush between text and newline would let
+   * another thread's line in between */
+  size_t len = snow_str_len(s);
+  if (out_len + len + 1 > OUT_CAPACITY) flush_locked();
+  if (len + 1 <= OUT_CAPACITY / 2) {
+    out_append(snow_str_bytes(s), len);
+    out_append("\n", 1);
+  } else {
+    if (!out_mode) out_append("", 0);
+    flush_locked();
+    snow_write_all(1, snow_str_bytes(s), len);
+    snow_write_all(1, "\n", 1);
+  }
+  if (out_mode == 2) flush_locked();
+  pthread_mutex_unlock(&out_lock);
 }
 
 void snow_eprintln(SnowObj *s) {

@@ -4,7 +4,8 @@
  * written out when full, after every line when stdout is a terminal, when the
  * program ends (snow_rt_main and an atexit hook), and before any panic or
  * fatal message (snow_stdout_flush). Standard error is never buffered.
- * Not yet thread-safe: issue #4 adds a lock so lines never interleave. */
+ * Thread-safe: one mutex, held for a whole print/println call (calls are
+ * atomic, §7 of concurrency.md). */
 #ifndef SNOW_IO_H
 #define SNOW_IO_H
 
@@ -13,6 +14,9 @@
 /* Writes everything buffered; async-signal-safe enough for fatal paths
  * (only write(2) is called). */
 void snow_stdout_flush(void);
+/* The same for fatal paths that may run in a signal handler or while this
+ * thread holds the buffer's mutex: takes it only if it is free. */
+void snow_stdout_flush_unlocked(void);
 /* Writes `len` bytes to a file descriptor completely (retrying on EINTR). */
 void snow_write_all(int fd, const char *bytes, size_t len);
 

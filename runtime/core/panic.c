@@ -23,6 +23,10 @@ static void put(char *dst, size_t *len, size_t cap, const char *src, size_t n) {
 }
 
 _Noreturn void snow_panic_bytes(const char *msg, uint64_t msg_len, const char *file, int64_t line) {
+  snow_panic_trap_fire(msg, msg_len, file, line); /* a supervisor's start closure (panic_trap.h) */
+  /* Crash isolation (concurrency.md §10.2): in a process other than main
+   * this prints the process's panic line and unwinds it, not returning. */
+  snow_proc_on_panic(msg, msg_len, file, line);
   snow_stdout_flush();
   char buf[4096];
   size_t len = 0, cap = sizeof buf - 1;
@@ -105,7 +109,7 @@ static void on_fault(int sig, siginfo_t *info, void *uctx) {
   int near_sp = sp >= lo && sp < hi && addr + (64u << 10) >= sp && addr <= sp + (64u << 10);
   if (in_guard || near_sp) {
     static const char line[] = "Snow panic: stack overflow\n";
-    snow_stdout_flush();
+    snow_stdout_flush_unlocked();
     snow_write_all(2, line, sizeof line - 1);
     _exit(134);
   }
@@ -116,7 +120,7 @@ static void on_fault(int sig, siginfo_t *info, void *uctx) {
 /* SIGINT/SIGTERM/SIGHUP: write out buffered lines, then die of the signal
  * as before (so output written before an interruption is not lost). */
 static void on_terminate(int sig) {
-  snow_stdout_flush();
+  snow_stdout_flush_unlocked();
   signal(sig, SIG_DFL);
   raise(sig);
 }

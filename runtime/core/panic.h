@@ -18,5 +18,13 @@ _Noreturn void snow_fatal(const char *description);
 void snow_install_overflow_handler(void *stack_base);
 /* Formats "MSG at FILE:LINE" panics with a message of `len` bytes. */
 _Noreturn void snow_panic_bytes(const char *msg, uint64_t len, const char *file, int64_t line);
+/* supervisors area (runtime/actor/panic_trap.c): when the calling process
+ * has set a panic trap, reports the panic and longjmps to it; else returns. */
+void snow_panic_trap_fire(const char *msg, uint64_t len, const char *file, int64_t line);
+
+/* Process runtime hook (runtime/actor/proc.c): in a process other than
+ * main, prints `Snow panic in process <0.N>: ...` and unwinds the process
+ * (does not return); returns in main or outside any process. */
+void snow_proc_on_panic(const char *msg, uint64_t len, const char *file, int64_t line);
 
 #endif

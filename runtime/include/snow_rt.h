@@ -328,6 +328,150 @@ SnowObj *snow_list_builder_new(int64_t elems_are_ptrs);
 void snow_list_builder_push(SnowObj *b, SnowWord x);
 SnowObj *snow_list_builder_finish(SnowObj *b);
 
+
+/* ---- processes area (concurrency.md; issue #4) ----------------------------
+ * The contract between generated code and the process runtime
+ * (runtime/actor/). All functions below must be called from inside a process
+ * (every Snow program runs `main` as process <0.0> on the scheduler).
+ *
+ * Values.
+ *   Pid          the word is the process serial N of `<0.N>` (Eq/Hash as Int;
+ *                Display/Debug via snow_pid_to_string).
+ *   ExitReason   Normal 0, Shutdown 1, Killed 2, NoProc 3, NoConnection 4
+ *                (immediates); Error(String) RECORD tag 5, Custom(String)
+ *                RECORD tag 6 (one field, ptrmap 1).
+ *   Signal       Exit(Pid, ExitReason) RECORD tag 0, ptrmap 0b10;
+ *                Down(Int, Pid, ExitReason) RECORD tag 1, ptrmap 0b100;
+ *                NodeUp(String) tag 2 / NodeDown(String) tag 3, ptrmap 1.
+ *   type names   the run-time message type check (§5.3) compares STRING
+ *                objects holding Snow type names as the checker prints them
+ *                (type_to_string: "Int", "List<String>", "Main.Point"); a
+ *                NULL type name means "any". Services declare the internal
+ *                name "ServiceRequest", supervisors "SupervisorRequest".
+ * Copying. Every value that crosses processes (spawn arguments, messages,
+ * replies, job closures and results, supervisor child specs) is deep-copied
+ * by the runtime (runtime/actor/copy.h); `*_is_ptr` arguments say whether a
+ * word is a heap pointer (0: copied as is).
+ *
+ * Actors. For each actor (each monomorphic instance) the compiler emits
+ *   void entry(SnowObj *state)                  runs the body
+ *   void terminate(SnowObj *state, SnowWord reason)   the terminate clause
+ * `state` is a RECORD-shaped object owned by the runtime (it lives in the
+ * process's stack frame above the landing point, never moves, is scanned as
+ * part of the stack) whose payload words 0..nargs-1 hold the actor's
+ * parameters: the spawn arguments on entry. Code that has a terminate clause
+ * stores the current parameters back into it at every (re)entry of the body,
+ * so that terminate sees the latest state (§3.5). At most
+ * SNOW_ACTOR_MAX_PARAMS parameters. */
+#define SNOW_ACTOR_MAX_PARAMS 32
+typedef void (*SnowActorEntry)(SnowObj *state);
+typedef void (*SnowActorTerminate)(SnowObj *state, SnowWord reason);
+
+/* Creates a process running entry(state) with the fields of `args` (a RECORD
+ * of nargs fields, or NULL when nargs == 0) deep-copied into state.
+ * terminate may be NULL. msg_type: the actor's message type name at this
+ * instantiation, NULL when unconstrained ("any"). Linked to the caller when
+ * the caller is in auto-link mode. Returns the new PID at once. */
+SnowWord snow_actor_spawn(SnowActorEntry entry, SnowActorTerminate terminate, SnowObj *msg_type,
+                          SnowObj *args, int64_t nargs);
+/* spawn_link / supervisor starts: while auto-link mode is on, every process
+ * the caller creates is linked to it at creation (§4.2). begin returns the
+ * previous mode, to be passed to end. */
+int64_t snow_autolink_begin(void);
+void snow_autolink_end(int64_t previous);
+
+SnowWord snow_self_pid(void);
+SnowObj *snow_pid_to_string(SnowWord pid);           /* "<0.N>" */
+SnowObj *snow_exit_reason_to_string(SnowWord reason); /* Display form, §10.1 */
+
+/* send(pid, msg): deep copy, never blocks; dropped when pid is dead; panics
+ * `message type mismatch: <0.N> accepts T, got U` when the target's declared
+ * type is not NULL and differs from msg_type (§5.3). */
+void snow_send_msg(SnowWord pid, SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_type);
+
+/* receive, as a scan the generated code drives (§6.4):
+ *   snow_receive_begin(timeout_ms, msg_type);     timeout < 0: no deadline
+ *   loop: kind = snow_receive_next(want)           want: 1 messages | 2 signals
+ *         kind 0 -> the `after` body (deadline passed / poll exhausted)
+ *         v = snow_receive_value()                 the entry, copied into the heap
+ *         try the arms for that kind on v; on a match snow_receive_accept()
+ *         then bind and run the arm; else loop.
+ * next returns the next entry not yet examined by this receive, blocking
+ * (without a deadline when timeout < 0) until one arrives. Message entries of
+ * another run-time type than msg_type (when both are non-NULL) and internal
+ * entries (replies, job results, requests) are skipped. One scan per process
+ * at a time (a receive inside an arm body starts after accept). */
+void snow_receive_begin(int64_t timeout_ms, SnowObj *msg_type);
+int64_t snow_receive_next(int64_t want);
+SnowWord snow_receive_value(void);
+void snow_receive_accept(void);
+
+/* Links, monitors, exits, registry (§10, §11). */
+void snow_link(SnowWord pid);
+void snow_unlink(SnowWord pid);
+int64_t snow_monitor(SnowWord pid);      /* monitor reference (> 0) */
+void snow_demonitor(int64_t ref);
+void snow_exit_process(SnowWord pid, SnowWord reason); /* Process.exit */
+void snow_trap_exit(int64_t flag);
+int64_t snow_register(SnowObj *name, SnowWord pid);
+SnowWord snow_whereis(SnowObj *name);    /* Option<Pid> */
+int64_t snow_unregister(SnowObj *name);
+int64_t snow_is_alive(SnowWord pid);
+
+/* Timers (§12). */
+void snow_timer_sleep(int64_t ms);
+void snow_timer_send_after(SnowWord pid, int64_t ms, SnowWord msg, int64_t msg_is_ptr,
+                           SnowObj *msg_type);
+
+/* Reductions (§8): generated code decrements the calling thread's budget at
+ * every function entry and loop back-edge and calls snow_reduce_slow() when
+ * it drops below zero (the scheduler refills it at every switch-in). The
+ * decrement must not reuse a TLS address computed before a call (a process
+ * may resume on another thread): codegen uses an inline-asm %fs-relative
+ * decrement on x86-64 and the out-of-line snow_reduce() elsewhere. */
+extern _Thread_local int64_t snow_reductions;
+void snow_reduce_slow(void);
+void snow_reduce(void);
+
+/* Services (§13). The compiler emits per service
+ *   SnowWord init(SnowObj *args)      args: RECORD of init's parameters (or NULL)
+ *   SnowWord dispatch(int64_t handler, SnowWord state, SnowObj *args)
+ * handlers are numbered in declaration order; for a call handler dispatch
+ * returns the body's (new_state, reply) tuple RECORD, for a cast the new
+ * state. args: RECORD of the handler's parameters (or NULL). */
+typedef SnowWord (*SnowServiceInit)(SnowObj *args);
+typedef SnowWord (*SnowServiceDispatch)(int64_t handler, SnowWord state, SnowObj *args);
+/* Starts the service, runs init in it, returns its PID after init finished
+ * (panics `service init failed: MSG` when init panicked). is_call_mask: bit
+ * h set when handler h is a call. */
+SnowWord snow_service_start(SnowServiceInit init, SnowServiceDispatch dispatch,
+                            int64_t is_call_mask, SnowObj *args, int64_t nargs);
+SnowWord snow_service_call(SnowWord pid, int64_t handler, SnowObj *args, int64_t nargs);
+void snow_service_cast(SnowWord pid, int64_t handler, SnowObj *args, int64_t nargs);
+
+/* Jobs (§14). Results are Result<T, String> values. */
+/* result_is_ptr: whether the closure's result word is a heap pointer. The
+ * state of a service never leaves its process; replies are fields of the
+ * dispatch tuple (its ptrmap tells), arguments are RECORDs (ptrmap). */
+SnowWord snow_job_async(SnowObj *closure, int64_t result_is_ptr); /* closure of no arguments */
+SnowWord snow_job_await(SnowWord job, int64_t timeout_ms);        /* timeout < 0: none */
+SnowObj *snow_job_map(SnowObj *list, SnowObj *closure, int64_t elems_are_ptrs,
+                      int64_t result_is_ptr);
+
+/* Supervisors (§15). children: a List of RECORDs (id :: String,
+ * start :: closure, restart :: Int, shutdown_ms :: Int), ptrmap 0b11;
+ * restart 0 permanent, 1 transient, 2 temporary; shutdown_ms 0 = brutal_kill.
+ * strategy 0 one_for_one, 1 one_for_all, 2 rest_for_one, 3
+ * simple_one_for_one. Start closures take no argument, except the
+ * simple_one_for_one template, called with one argument: the RECORD of
+ * start_child's arguments (the compiler adapts the user's closure). */
+SnowWord snow_supervisor_start(SnowObj *name, int64_t strategy, int64_t max_restarts,
+                               int64_t max_seconds, SnowObj *children);
+SnowWord snow_supervisor_start_child(SnowWord sup, SnowObj *args, int64_t nargs);
+int64_t snow_supervisor_count_children(SnowWord sup);
+SnowObj *snow_supervisor_which_children(SnowWord sup); /* List<(String, Pid)> */
+int64_t snow_supervisor_terminate_child(SnowWord sup, SnowWord child);
+
 #ifdef __cplusplus
 }
 #endif

@@ -353,8 +353,22 @@ static void test_diagnostics(void) {
   expect_diag("not callable", "fn main() do\n  let x = 1\n  x(2)\nend\n", "E0001", "found Int");
   expect_diag("self outside", "fn f() = self()\nfn main() = 0\n", "E0015",
               "self() used outside actor block");
-  expect_diag("unsupported actor", "actor a() do\n  receive do\n    _ -> 1\n  end\nend\nfn main() = 0\n",
-              "E9999", "not yet supported");
+  /* actors area (check/actors.c) */
+  expect_ok("actor", "actor a() do\n  receive do\n    _ -> 1\n  end\nend\nfn main() = 0\n");
+  expect_ok("actor self-call and starter",
+            "actor t(n :: Int) do\n  receive do\n    k -> t(n + k)\n  end\nend\n"
+            "fn main() do\n  let p = spawn(t, 0)\n  send(p, 1)\n  let q = t(5)\n  send(q, 2)\nend\n");
+  expect_diag("actor message type mismatch",
+              "actor t(n :: Int) do\n  receive do\n    k -> t(n + k)\n  end\nend\n"
+              "fn main() do\n  send(spawn(t, 0), \"x\")\nend\n",
+              "E0014", "message type mismatch: expected Int, found String");
+  expect_diag("actor message type Signal",
+              "actor w() do\n  send(self(), Down(1, self(), Normal))\nend\nfn main() = 0\n", "E0040",
+              "message type of actor `w` cannot be Signal");
+  expect_diag("receive outside", "fn f() do\n  receive do\n    x -> x\n  end\nend\nfn main() = 0\n",
+              "E0017", "receive used outside actor block");
+  expect_ok("receive and self in main",
+            "fn main() do\n  send(self(), 1)\n  receive do\n    n -> n + 1\n  after 0 -> 0\n  end\nend\n");
   expect_diag("nested fn no outer locals",
               "fn main() do\n  let k = 1\n  fn g(x) = x + k\n  g(1)\nend\n", "E0004",
               "undefined variable: k");

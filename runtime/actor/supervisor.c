@@ -75,6 +75,7 @@ typedef struct Sup {
   SnowRestartWindow window; /* §15.6 */
   SnowPid self, caller;
   int64_t start_ref;
+  SnowMessage *handling; /* the Exit entry being handled: S may end inside (sup_free frees it) */
 } Sup;
 
 typedef struct SupRequest {
@@ -256,6 +257,7 @@ static void sup_free(Sup *s) {
     snow_message_free(s->tmpl.start);
   }
   free(s->children);
+  if (s->handling) snow_entry_free(s->handling);
   snow_restart_window_free(&s->window);
   free(s->name);
   free(s);
@@ -503,7 +505,9 @@ static void sup_body(void *arg) {
       continue;
     }
     SnowSignal sig = signal_of(m);
+    s->handling = m;
     if (sig.kind == SNOW_SIGNAL_EXIT) handle_exit(s, &sig);
+    s->handling = NULL;
     snow_entry_free(m); /* stale Downs of nested starts are dropped too */
   }
 }

@@ -257,8 +257,7 @@ static bool qualified_name(Checker *c, Expr *f, Type **out) {
   if (builtin_is_namespace(tn)) {
     int id = builtin_lookup(tn, m);
     if (id < 0) {
-      diag_error(c->dc, "E9999", c->mod->file, f->span,
-                 "this library function is not available yet", "not yet supported: %s.%s", tn, m);
+      report_not_exported(c, f->span, m, NULL, tn);
       *out = new_var(c);
       return true;
     }

@@ -120,9 +120,7 @@ static void import_name(Checker *c, Module *m, const char *path, Name *n) {
       return;
     }
     if (!m) {
-      diag_error(c->dc, "E9999", c->mod->file, n->span,
-                 "this library function is not available yet", "not yet supported: %s.%s", path,
-                 n->text);
+      report_not_exported(c, n->span, n->text, NULL, path);
       return;
     }
   }

@@ -353,6 +353,10 @@ expect 2 "run usage error" -- "$SNOWC" run --opt-level x single.snow
 expect 0 "examples/hello" -- "$SNOWC" run "$ROOT/examples/hello" -o "$W/hello_example"
 [ "$(head -1 out)" = "Hello from Snow!" ] && ok || bad "examples/hello output"
 has out "counted to 1000000" "examples/hello tail call"
+expect 0 "examples/workers" -- "$SNOWC" run "$ROOT/examples/workers" -o "$W/workers_example"
+[ "$(cat out)" = "sum of squares 1..4: 30
+jobs: [Ok(1), Ok(4), Ok(9), Ok(16), Ok(25)]
+fragile got 7" ] && ok || bad "examples/workers output"
 
 # a program killed by a signal: 128 + signal number (here the shell's own kill)
 project sleeper 'fn spin(n) = spin(n + 1)

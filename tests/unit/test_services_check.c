@@ -12,41 +12,9 @@
 #include "../../compiler/check/types.h"
 #include "../../compiler/syntax/parser.h"
 
+#include "check_run.h"
 #include "unit.h"
 
-typedef struct Run {
-  Arena arena;
-  Module *m;
-  Program prog;
-  bool ok;
-  char *diags; /* JSON lines */
-} Run;
-
-static Run *run(const char *src) {
-  Run *r = calloc(1, sizeof *r);
-  arena_init(&r->arena);
-  size_t len = 0;
-  FILE *out = open_memstream(&r->diags, &len);
-  DiagContext dc;
-  diag_init(&dc, &r->arena, true, false, out);
-  SourceFile *f = source_from_bytes(&r->arena, "main.snow", src, strlen(src));
-  f->module_name = "Main";
-  r->m = parse_module(&r->arena, &dc, f);
-  r->m->name = "Main";
-  diag_flush(&dc);
-  r->prog.modules = &r->m;
-  r->prog.nmodules = 1;
-  r->prog.entry = r->m;
-  if (!r->m->has_parse_errors) r->ok = check_program(&r->arena, &dc, &r->prog);
-  fclose(out);
-  return r;
-}
-
-static void done(Run *r) {
-  arena_free(&r->arena);
-  free(r->diags);
-  free(r);
-}
 
 static ServiceDecl *service_named(Run *r, const char *name) {
   for (int i = 0; i < r->m->items.len; i++) {

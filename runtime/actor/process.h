@@ -54,7 +54,8 @@ struct SnowProcess {
   SnowStack *stack;
   struct SnowWorker *worker; /* worker running it (valid while RUNNING) */
   int last_worker;           /* for migration statistics */
-  SnowProcess *run_next;     /* run queue link */
+  SnowProcess *run_next;     /* run queue links (sched.c: a deque) */
+  SnowProcess *run_prev;
   SnowProcess *table_next;   /* process table chain */
   _Atomic uint32_t refs;     /* table reference + temporary ones */
   SnowMailbox mailbox;
@@ -63,6 +64,9 @@ struct SnowProcess {
   void *heap; /* the process's SnowHeap, at the top of its stack (sched.c) */
   void *tsan_fiber; /* ThreadSanitizer builds only (sched.c) */
   void *asan_fake;  /* AddressSanitizer builds only (sched.c) */
+  void *stack_save; /* idle process: its saved stack bytes (stack_save.c) */
+  size_t stack_request; /* usable stack bytes asked for (0: default); the
+                         * stack is taken when the process first runs */
   SnowProcState ps; /* Snow semantics: links, monitors, exits (proc.c) */
 };
 
@@ -84,8 +88,9 @@ int snow_sched_active(void);
 
 /* Two-step spawn (proc.c sets up links and options in between): creates a
  * process that is not yet known to anyone, holding one reference (the
- * table's, once started), with its heap initialised at the top of its
- * stack; snow_sched_start makes it visible and runnable and returns its
+ * table's, once started); its stack, and its heap at the top of it, are
+ * set up when it first runs (p->stack and p->heap are NULL until then);
+ * snow_sched_start makes it visible and runnable and returns its
  * PID. */
 SnowProcess *snow_sched_create(SnowProcessEntry entry, void *arg, size_t stack_bytes);
 SnowPid snow_sched_start(SnowProcess *p);

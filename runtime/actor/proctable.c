@@ -3,12 +3,16 @@
 #include "process.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #define SHARDS 64
 
+/* Shard lock: a spin lock, because every send looks its target up and the
+ * critical sections are a few loads (a pthread mutex costs two calls). A
+ * holder preempted by the OS is waited for with sched_yield. */
 typedef struct Shard {
-  pthread_mutex_t lock;
+  atomic_flag lock;
   SnowProcess **buckets;
   uint64_t nbuckets; /* power of two */
   uint64_t count;
@@ -19,8 +23,24 @@ static Shard shards[SHARDS];
 static pthread_once_t shards_once = PTHREAD_ONCE_INIT;
 
 static void init_locks(void) {
-  for (int i = 0; i < SHARDS; i++) pthread_mutex_init(&shards[i].lock, NULL);
+  for (int i = 0; i < SHARDS; i++) atomic_flag_clear(&shards[i].lock);
 }
+
+static void shard_lock(Shard *s) {
+  for (int spins = 0; atomic_flag_test_and_set_explicit(&s->lock, memory_order_acquire);) {
+    if (++spins < 64) {
+#if defined(__x86_64__)
+      __asm__ volatile("pause");
+#elif defined(__aarch64__)
+      __asm__ volatile("yield");
+#endif
+    } else {
+      sched_yield();
+    }
+  }
+}
+
+static void shard_unlock(Shard *s) { atomic_flag_clear_explicit(&s->lock, memory_order_release); }
 
 void snow_proctable_init(void) { pthread_once(&shards_once, init_locks); }
 
@@ -49,49 +69,49 @@ static void grow(Shard *s) {
 
 void snow_proctable_insert(SnowProcess *p) {
   Shard *s = &shards[p->pid % SHARDS];
-  pthread_mutex_lock(&s->lock);
+  shard_lock(s);
   if (s->count >= s->nbuckets) grow(s);
   uint64_t k = bucket_of(p->pid, s->nbuckets);
   p->table_next = s->buckets[k];
   s->buckets[k] = p;
   s->count++;
-  pthread_mutex_unlock(&s->lock);
+  shard_unlock(s);
 }
 
 void snow_proctable_remove(SnowProcess *p) {
   Shard *s = &shards[p->pid % SHARDS];
-  pthread_mutex_lock(&s->lock);
+  shard_lock(s);
   SnowProcess **link = &s->buckets[bucket_of(p->pid, s->nbuckets)];
   while (*link && *link != p) link = &(*link)->table_next;
   if (*link) {
     *link = p->table_next;
     s->count--;
   }
-  pthread_mutex_unlock(&s->lock);
+  shard_unlock(s);
 }
 
 SnowProcess *snow_proctable_get(SnowPid pid) {
   Shard *s = &shards[pid % SHARDS];
-  pthread_mutex_lock(&s->lock);
+  shard_lock(s);
   SnowProcess *p = NULL;
   if (s->nbuckets) {
     p = s->buckets[bucket_of(pid, s->nbuckets)];
     while (p && p->pid != pid) p = p->table_next;
     if (p) atomic_fetch_add(&p->refs, 1);
   }
-  pthread_mutex_unlock(&s->lock);
+  shard_unlock(s);
   return p;
 }
 
 void snow_proctable_drain(void (*fn)(SnowProcess *)) {
   for (int i = 0; i < SHARDS; i++) {
     Shard *s = &shards[i];
-    pthread_mutex_lock(&s->lock);
+    shard_lock(s);
     SnowProcess **b = s->buckets;
     uint64_t n = s->nbuckets;
     s->buckets = NULL;
     s->nbuckets = s->count = 0;
-    pthread_mutex_unlock(&s->lock);
+    shard_unlock(s);
     for (uint64_t k = 0; k < n; k++) {
       SnowProcess *p = b[k];
       while (p) {

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #endif
 #include "process.h"
+#include "stack_save.h"
 
 #include "../core/gc.h"
 #include "snow_heap.h"
@@ -79,11 +80,23 @@
 #define NOT_CACHEABLE __attribute__((noinline))
 #endif
 
-/* A FIFO of runnable processes linked through run_next. `count` may be read
- * without the lock as a hint. */
+/* A worker's run order: its `next` slot (owner only), then a deque of
+ * runnable processes linked through run_next (towards the back) and
+ * run_prev (towards the front). Spawned, woken and yielding processes go to
+ * the front (into `next`, pushing its occupant to the deque's front) and
+ * the worker normally takes the front, so a process that just spawned or
+ * woke another is followed by it on the same worker with a warm cache, and
+ * trees of processes run depth first (skynet keeps a few dozen processes
+ * alive instead of all of them). Fairness comes from the back (find_work):
+ * the worker takes the back after every yield, once the processes it ran
+ * from the front used a time slice between them (slice_used), and every
+ * 1024 picks; thieves take from the back too, so every process's distance
+ * to the back only shrinks. Processes woken by their timer wait in a
+ * separate FIFO (`timed`) served first.
+ * `count` may be read without the lock as a hint. */
 typedef struct RunQueue {
   pthread_mutex_t lock;
-  SnowProcess *head, *tail;
+  SnowProcess *head, *tail; /* head = front, tail = back */
   _Atomic uint64_t count;
 } RunQueue;
 
@@ -91,9 +104,21 @@ typedef struct SnowWorker {
   int index;
   SnowCtx sched_ctx; /* the worker's own context, switched to by processes */
   RunQueue queue;
+  RunQueue timed; /* processes woken by their timer: FIFO, run first */
+  /* The front of the run order, owned by the worker's thread (no lock): the
+   * process just spawned, woken or yielded here. Never stolen, so a message
+   * exchange between two processes stays on one worker without locking. */
+  SnowProcess *next;
   pthread_t thread;
   uint64_t rng;
   uint64_t ticks;
+  int pick_back; /* pop the back of the queue next (fairness) */
+  /* Reductions used since the last pick from the back: processes popped
+   * from the front (just spawned or woken by the previous one) count
+   * together, so a chain of message exchanges cannot keep older processes
+   * waiting for more than one time slice (see RunQueue). Every process
+   * still gets its own full budget. */
+  int64_t slice_used;
   void *altstack; /* alternate signal stack (stack overflow handling) */
   void *tsan_fiber;
   void *asan_fake;          /* AddressSanitizer builds: see ASAN_START */
@@ -111,8 +136,10 @@ static struct {
   _Atomic int idle;           /* workers inside park() */
   _Atomic int spinning;       /* workers looking for work before parking */
   _Atomic int notify_pending; /* a wake-up signal is on its way */
-  _Atomic int64_t live_work;  /* see process.h */
-  _Atomic int shutdown;
+  /* Own cache line: updated at every block and wake-up, while idle workers
+   * poll the fields around it. */
+  _Alignas(64) _Atomic int64_t live_work; /* see process.h */
+  _Alignas(64) _Atomic int shutdown;
   _Atomic int active;
   _Atomic uint64_t next_pid;
   _Atomic uint64_t steals, migrations;
@@ -133,9 +160,24 @@ static void rq_init(RunQueue *q) {
   atomic_init(&q->count, 0);
 }
 
-static void rq_push(RunQueue *q, SnowProcess *p) {
+/* Pushes at the front; returns the new length. */
+static uint64_t rq_push_front(RunQueue *q, SnowProcess *p) {
+  p->run_prev = NULL;
+  pthread_mutex_lock(&q->lock);
+  p->run_next = q->head;
+  if (q->head) q->head->run_prev = p;
+  else q->tail = p;
+  q->head = p;
+  uint64_t n = atomic_fetch_add_explicit(&q->count, 1, memory_order_relaxed) + 1;
+  pthread_mutex_unlock(&q->lock);
+  return n;
+}
+
+/* Pushes at the back (the global queue: FIFO). */
+static void rq_push_back(RunQueue *q, SnowProcess *p) {
   p->run_next = NULL;
   pthread_mutex_lock(&q->lock);
+  p->run_prev = q->tail;
   if (q->tail) q->tail->run_next = p;
   else q->head = p;
   q->tail = p;
@@ -143,56 +185,73 @@ static void rq_push(RunQueue *q, SnowProcess *p) {
   pthread_mutex_unlock(&q->lock);
 }
 
-static SnowProcess *rq_pop(RunQueue *q) {
+static void rq_unlink_locked(RunQueue *q, SnowProcess *p) {
+  if (p->run_prev) p->run_prev->run_next = p->run_next;
+  else q->head = p->run_next;
+  if (p->run_next) p->run_next->run_prev = p->run_prev;
+  else q->tail = p->run_prev;
+  p->run_next = p->run_prev = NULL;
+  atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
+}
+
+/* Pops the front (from_back = 0) or the back. */
+static SnowProcess *rq_pop(RunQueue *q, int from_back) {
   if (!atomic_load_explicit(&q->count, memory_order_relaxed)) return NULL;
   pthread_mutex_lock(&q->lock);
-  SnowProcess *p = q->head;
-  if (p) {
-    q->head = p->run_next;
-    if (!q->head) q->tail = NULL;
-    atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
-    p->run_next = NULL;
-  }
+  SnowProcess *p = from_back ? q->tail : q->head;
+  if (p) rq_unlink_locked(q, p);
   pthread_mutex_unlock(&q->lock);
   return p;
 }
 
-/* Takes the older half of victim's queue: returns the first process and
- * appends the rest to `into`. */
+/* At most this many processes move in one steal: the walk to cut the
+ * batch happens under the victim's lock. */
+#define STEAL_MAX 256
+
+/* Takes the older half (at most STEAL_MAX) of victim's queue from its back:
+ * returns the oldest and pushes the rest at into's back in their order. */
 static SnowProcess *rq_steal_half(RunQueue *victim, RunQueue *into) {
   if (!atomic_load_explicit(&victim->count, memory_order_relaxed)) return NULL;
   pthread_mutex_lock(&victim->lock);
   uint64_t n = atomic_load_explicit(&victim->count, memory_order_relaxed);
-  uint64_t take = (n + 1) / 2;
-  SnowProcess *first = victim->head, *last = NULL;
-  for (uint64_t i = 0; i < take && victim->head; i++) {
-    last = victim->head;
-    victim->head = last->run_next;
+  if (!n) {
+    pthread_mutex_unlock(&victim->lock);
+    return NULL;
   }
-  if (!victim->head) victim->tail = NULL;
-  if (first) atomic_fetch_sub_explicit(&victim->count, take, memory_order_relaxed);
+  uint64_t take = (n + 1) / 2 < STEAL_MAX ? (n + 1) / 2 : STEAL_MAX;
+  SnowProcess *last = victim->tail, *first = last; /* first = newest taken */
+  for (uint64_t i = 1; i < take; i++) first = first->run_prev;
+  victim->tail = first->run_prev;
+  if (victim->tail) victim->tail->run_next = NULL;
+  else victim->head = NULL;
+  atomic_fetch_sub_explicit(&victim->count, take, memory_order_relaxed);
   pthread_mutex_unlock(&victim->lock);
-  if (!first) return NULL;
-  last->run_next = NULL;
-  SnowProcess *rest = first->run_next;
-  first->run_next = NULL;
-  if (rest) {
+  /* Run the oldest (last) now; queue the others, oldest at the back. */
+  SnowProcess *rest_tail = last->run_prev;
+  last->run_next = last->run_prev = NULL;
+  if (take > 1) {
+    first->run_prev = NULL;
+    rest_tail->run_next = NULL;
     pthread_mutex_lock(&into->lock);
-    if (into->tail) into->tail->run_next = rest;
-    else into->head = rest;
-    into->tail = last;
+    first->run_prev = into->tail;
+    if (into->tail) into->tail->run_next = first;
+    else into->head = first;
+    into->tail = rest_tail;
     atomic_fetch_add_explicit(&into->count, take - 1, memory_order_relaxed);
     pthread_mutex_unlock(&into->lock);
   }
-  return first;
+  return last;
 }
 
 /* ---------------------------------------------------------------- parking */
 
+/* Work another worker could take: anything in a queue (a worker's `next`
+ * process is left to that worker, which is running). */
 static int work_visible(void) {
   if (atomic_load(&S.global.count)) return 1;
   for (unsigned i = 0; i < S.nworkers; i++)
-    if (atomic_load(&S.workers[i].queue.count)) return 1;
+    if (atomic_load(&S.workers[i].queue.count) + atomic_load(&S.workers[i].timed.count))
+      return 1;
   return 0;
 }
 
@@ -265,9 +324,34 @@ int snow_sched_active(void) { return atomic_load(&S.active); }
 
 /* Queues a RUNNABLE process: on the calling worker's queue, or the global
  * one from other threads. */
+/* Puts p at the front of w's run order (the calling thread is w's): into
+ * w->next, whose previous occupant moves to the front of the deque, where
+ * idle workers may steal it. */
+static void push_front_local(SnowWorker *w, SnowProcess *p) {
+  SnowProcess *old = w->next;
+  w->next = p;
+  if (old) {
+    rq_push_front(&w->queue, old);
+    notify_one();
+  }
+}
+
 static void enqueue(SnowProcess *p) {
   SnowWorker *w = worker_self();
-  rq_push(w ? &w->queue : &S.global, p);
+  if (!w) {
+    rq_push_back(&S.global, p);
+    notify_one();
+  } else {
+    push_front_local(w, p);
+  }
+}
+
+/* Queues a process woken by its timer on the worker's `timed` FIFO, which
+ * is served first: such a process is overdue, and processes resume in
+ * deadline order (timers fire in heap order). */
+static void enqueue_timed(SnowProcess *p) {
+  SnowWorker *w = worker_self();
+  rq_push_back(w ? &w->timed : &S.global, p);
   notify_one();
 }
 
@@ -276,7 +360,8 @@ int snow_process_wake(SnowProcess *p, int from_state, int reason) {
   if (!atomic_compare_exchange_strong(&p->state, &expected, PROC_RUNNABLE)) return 0;
   p->wake_reason = reason;
   snow_live_work_add(1);
-  enqueue(p);
+  if (reason == WAKE_TIMEOUT) enqueue_timed(p);
+  else enqueue(p);
   return 1;
 }
 
@@ -291,6 +376,7 @@ void snow_process_release(SnowProcess *p) {
   snow_mailbox_destroy(&p->mailbox);
   snow_proc_state_free(&p->ps);
   if (p->stack) { /* abandoned at quiescence: its heap lives on the stack */
+    snow_stack_save_discard(p);
     snow_heap_destroy(p->heap);
     snow_stack_put(p->stack);
   }
@@ -328,10 +414,9 @@ SnowProcess *snow_sched_create(SnowProcessEntry entry, void *arg, size_t stack_b
     _exit(134);
   }
   p->pid = atomic_fetch_add(&S.next_pid, 1);
-  p->stack = snow_stack_get(stack_bytes);
-  ASAN_CLEAN_STACK(p->stack);
-  p->heap = p->stack->top - HEAP_RESERVE;
-  snow_heap_init(p->heap, p->heap, 0);
+  /* The stack, and the heap and first frame on it, wait for the first run
+   * (give_stack): a spawned process that has not run yet costs no page. */
+  p->stack_request = stack_bytes;
   p->entry = entry;
   p->arg = arg;
   p->last_worker = -1;
@@ -340,9 +425,17 @@ SnowProcess *snow_sched_create(SnowProcessEntry entry, void *arg, size_t stack_b
   atomic_init(&p->refs, 1);
   atomic_init(&p->state, PROC_RUNNABLE);
   snow_mailbox_init(&p->mailbox);
-  snow_ctx_make(&p->ctx, p->heap, process_start, p);
   TSAN_CREATE(p);
   return p;
+}
+
+/* A process's first run: its stack, its heap at the top, its first frame. */
+static void give_stack(SnowProcess *p) {
+  p->stack = snow_stack_get(p->stack_request);
+  ASAN_CLEAN_STACK(p->stack);
+  p->heap = p->stack->top - HEAP_RESERVE;
+  snow_heap_init(p->heap, p->heap, 0);
+  snow_ctx_make(&p->ctx, p->heap, process_start, p);
 }
 
 SnowPid snow_sched_start(SnowProcess *p) {
@@ -361,6 +454,8 @@ SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_by
 SnowPid snow_spawn(SnowProcessEntry entry, void *arg) {
   return snow_spawn_with_stack(entry, arg, 0);
 }
+
+SnowPid snow_next_pid(void) { return atomic_load(&S.next_pid); }
 
 SnowPid snow_self(void) {
   SnowProcess *p = snow_process_self();
@@ -428,37 +523,58 @@ void snow_external_end(void) { snow_live_work_add(-1); }
 
 /* Carries out what a process asked for when it switched out (we are on the
  * worker's stack now, so the process may be resumed elsewhere at once). */
+/* Makes a process that has switched out to block visible as waiting (it
+ * holds a temporary reference, dropped here). */
+static void publish_blocked(SnowProcess *p) {
+  int waiting = p->intent == INTENT_BLOCK_MSG ? PROC_WAITING_MSG : PROC_WAITING_TIMER;
+  if (p->block_deadline) {
+    /* Arm and publish together: the timer cannot fire before the state
+     * says WAITING (fire runs under the timer lock). */
+    snow_timer_lock();
+    snow_timer_add_locked(&p->timer, p->block_deadline);
+    atomic_store(&p->state, waiting);
+    snow_timer_unlock();
+  } else {
+    atomic_store(&p->state, waiting);
+  }
+  /* A send that pushed before our store may have missed WAITING_MSG;
+   * likewise an exit signal that found the process still RUNNING. */
+  if (waiting == PROC_WAITING_MSG && snow_mailbox_has_new(&p->mailbox))
+    snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
+  else if (atomic_load(&p->ps.exit_pending))
+    snow_process_wake(p, waiting, WAKE_MESSAGE);
+  snow_live_work_add(-1);
+  snow_process_release(p);
+}
+
+/* Publishes this worker's batch of processes whose stacks were saved, once
+ * their pages are released (stack_save.h). */
+static void publish_saved_batch(void) {
+  SnowProcess *batch[SAVE_BATCH];
+  int n = snow_stack_save_release_batch(batch);
+  for (int i = 0; i < n; i++) publish_blocked(batch[i]);
+}
+
 static void after_switch(SnowWorker *w, SnowProcess *p) {
   switch (p->intent) {
   case INTENT_YIELD:
     atomic_store(&p->state, PROC_RUNNABLE);
-    rq_push(&w->queue, p);
-    if (atomic_load_explicit(&w->queue.count, memory_order_relaxed) > 1) notify_one();
+    /* At the front, but the next pick is the back: a yielder lets every
+     * older process run first (fairness, see RunQueue). */
+    push_front_local(w, p);
+    w->pick_back = 1;
     break;
   case INTENT_BLOCK_MSG:
-  case INTENT_BLOCK_TIMER: {
-    int waiting = p->intent == INTENT_BLOCK_MSG ? PROC_WAITING_MSG : PROC_WAITING_TIMER;
+  case INTENT_BLOCK_TIMER:
     atomic_fetch_add(&p->refs, 1); /* p may be woken, run and end meanwhile */
-    if (p->block_deadline) {
-      /* Arm and publish together: the timer cannot fire before the state
-       * says WAITING (fire runs under the timer lock). */
-      snow_timer_lock();
-      snow_timer_add_locked(&p->timer, p->block_deadline);
-      atomic_store(&p->state, waiting);
-      snow_timer_unlock();
+    /* An idle process's stack may be saved first (before anyone can wake
+     * it); it is then published with its batch. */
+    if (snow_stack_save_on_block(p)) {
+      if (snow_stack_save_batch_full()) publish_saved_batch();
     } else {
-      atomic_store(&p->state, waiting);
+      publish_blocked(p);
     }
-    /* A send that pushed before our store may have missed WAITING_MSG;
-     * likewise an exit signal that found the process still RUNNING. */
-    if (waiting == PROC_WAITING_MSG && snow_mailbox_has_new(&p->mailbox))
-      snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
-    else if (atomic_load(&p->ps.exit_pending))
-      snow_process_wake(p, waiting, WAKE_MESSAGE);
-    snow_live_work_add(-1);
-    snow_process_release(p);
     break;
-  }
   case INTENT_EXIT:
     snow_proctable_remove(p);
     atomic_store(&p->state, PROC_DEAD);
@@ -476,6 +592,8 @@ static void run(SnowWorker *w, SnowProcess *p) {
   if (p->last_worker >= 0 && p->last_worker != w->index) atomic_fetch_add(&S.migrations, 1);
   p->last_worker = w->index;
   p->worker = w;
+  if (!p->stack) give_stack(p);  /* first run */
+  snow_stack_save_before_run(p); /* restores an idle process's saved stack */
   p->budget = SNOW_REDUCTIONS_PER_SLICE;
   snow_reductions = SNOW_REDUCTIONS_PER_SLICE;
   SnowHeap *saved_heap = snow_current_heap;
@@ -487,6 +605,10 @@ static void run(SnowWorker *w, SnowProcess *p) {
   ASAN_FINISH(w->asan_fake, NULL, NULL);
   snow_current_process = NULL;
   snow_current_heap = saved_heap;
+  /* A yield ends the slice (snow_reduce_slow refilled the counter). */
+  w->slice_used += p->intent == INTENT_YIELD ? SNOW_REDUCTIONS_PER_SLICE
+                                             : SNOW_REDUCTIONS_PER_SLICE - snow_reductions;
+  if (w->slice_used >= SNOW_REDUCTIONS_PER_SLICE) w->pick_back = 1;
   after_switch(w, p);
 }
 
@@ -499,6 +621,7 @@ static SnowProcess *steal(SnowWorker *w) {
     unsigned v = (start + i) % n;
     if (v == (unsigned)w->index) continue;
     SnowProcess *p = rq_steal_half(&S.workers[v].queue, &w->queue);
+    if (!p) p = rq_steal_half(&S.workers[v].timed, &w->queue);
     if (p) {
       atomic_fetch_add(&S.steals, 1);
       return p;
@@ -516,8 +639,23 @@ static inline void cpu_relax(void) {
 }
 
 static SnowProcess *find_work(SnowWorker *w) {
-  SnowProcess *p = rq_pop(&w->queue);
-  if (!p) p = rq_pop(&S.global);
+  SnowProcess *p = rq_pop(&w->timed, 0);
+  if (p) return p;
+  int back = w->pick_back;
+  w->pick_back = 0;
+  if (back) {
+    p = rq_pop(&w->queue, 1);
+  } else {
+    p = w->next;
+    w->next = NULL;
+    if (!p) p = rq_pop(&w->queue, 0);
+  }
+  if (!p && w->next) { /* back pick with an empty deque */
+    p = w->next;
+    w->next = NULL;
+  }
+  if (!p || back) w->slice_used = 0; /* anything but a front pop: a new slice */
+  if (!p) p = rq_pop(&S.global, 0);
   if (!p) p = steal(w);
   return p;
 }
@@ -527,7 +665,7 @@ static SnowProcess *find_work(SnowWorker *w) {
 static SnowProcess *spin_for_work(SnowWorker *w) {
   atomic_fetch_add(&S.spinning, 1);
   SnowProcess *p = NULL;
-  for (int round = 0; round < 16 && !p && !atomic_load(&S.shutdown); round++) {
+  for (int round = 0; round < 64 && !p && !atomic_load(&S.shutdown); round++) {
     for (int k = 0; k < 32; k++) cpu_relax();
     p = find_work(w);
   }
@@ -541,8 +679,20 @@ static void worker_loop(SnowWorker *w) {
     if (snow_timer_next_deadline() != UINT64_MAX) snow_timers_run_due(snow_clock_ns());
     SnowProcess *p = NULL;
     /* Look at the global queue now and then even when busy (fairness). */
-    if (++w->ticks % 61 == 0) p = rq_pop(&S.global);
+    if (++w->ticks % 61 == 0) {
+      p = rq_pop(&S.global, 0);
+      if (p) w->slice_used = 0;
+    } else if (w->ticks % 1024 == 512) {
+      /* Backstop for chains of processes that use no reductions at all. */
+      w->pick_back = 1;
+    }
     if (!p) p = find_work(w);
+    /* Saved idle processes wait in a batch: publish it before looking
+     * further or parking, and now and then when busy (stack_save.h). */
+    if (snow_stack_save_pending() && (!p || w->ticks % 16 == 0)) {
+      publish_saved_batch();
+      if (!p) p = find_work(w); /* woken by the publication itself */
+    }
     if (!p && S.nworkers > 1) p = spin_for_work(w);
     if (!p) {
       park();
@@ -580,6 +730,7 @@ static void *worker_thread(void *arg) {
   current_worker = w;
   w->altstack = install_altstack();
   worker_loop(w);
+  snow_stack_flush_thread(); /* this thread's cached free stacks */
   remove_altstack(w->altstack);
   current_worker = NULL;
   return NULL;
@@ -614,6 +765,7 @@ SnowSchedResult snow_sched_run(const SnowSchedOptions *opts, SnowProcessEntry ma
     S.workers[i].index = (int)i;
     S.workers[i].rng = 0x9E3779B97F4A7C15ull * (i + 1);
     rq_init(&S.workers[i].queue);
+    rq_init(&S.workers[i].timed);
   }
   rq_init(&S.global);
   pthread_mutex_init(&S.park_lock, NULL);
@@ -632,6 +784,7 @@ SnowSchedResult snow_sched_run(const SnowSchedOptions *opts, SnowProcessEntry ma
   atomic_store(&S.migrations, 0);
   atomic_store(&S.main_finished, 0);
   abandoned_count = 0;
+  snow_stack_save_reset();
   snow_proctable_init();
   snow_timers_init();
   atomic_store(&S.active, 1);
@@ -660,7 +813,10 @@ SnowSchedResult snow_sched_run(const SnowSchedOptions *opts, SnowProcessEntry ma
   result.steals = atomic_load(&S.steals);
   result.migrations = atomic_load(&S.migrations);
   snow_timers_destroy();
-  for (unsigned i = 0; i < n; i++) pthread_mutex_destroy(&S.workers[i].queue.lock);
+  for (unsigned i = 0; i < n; i++) {
+    pthread_mutex_destroy(&S.workers[i].queue.lock);
+    pthread_mutex_destroy(&S.workers[i].timed.lock);
+  }
   pthread_mutex_destroy(&S.global.lock);
   pthread_cond_destroy(&S.park_cond);
   pthread_mutex_destroy(&S.park_lock);

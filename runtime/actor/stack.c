@@ -12,10 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
+#endif
+#ifndef PIDFD_SELF
+#define PIDFD_SELF -10000 /* process_madvise on the calling process (Linux >= 6.14) */
 #endif
 
 /* Geometry: a slot is one guard area followed by the usable stack, whose
@@ -25,7 +30,15 @@
 #define REGION_BYTES (SLOT_BYTES * SLOTS_PER_REGION)
 #define MAX_REGIONS 16384    /* 4M stacks, 1 TiB of address space */
 #define MAX_DEDICATED 256
-#define HOT_FREE_STACKS 1024 /* free stacks kept with their pages */
+/* Free stacks keep their pages (a reused stack costs no page fault) in a
+ * per-thread cache of up to LOCAL_FREE_MAX, moved to and from the shared
+ * hot list LOCAL_BATCH at a time (one lock per batch, not per spawn); the
+ * shared hot list keeps up to HOT_FREE_STACKS; stacks beyond that give
+ * their pages back (MADV_DONTNEED, a system call and a TLB flush on every
+ * thread of the program) and wait on the cold list, which is used last. */
+#define LOCAL_FREE_MAX 128
+#define LOCAL_BATCH 64
+#define HOT_FREE_STACKS 4096
 
 /* Documented runtime state: the stack allocator, shared by all threads.
  * The region and dedicated-guard tables are append-only and published with
@@ -38,10 +51,20 @@ static _Atomic uintptr_t dedicated_guard_hi[MAX_DEDICATED];
 static size_t page_size;
 static size_t guard_bytes; /* max(page, 16 KiB): frames up to that size cannot skip it */
 static char *carve_next, *carve_end;  /* unused slots of the newest region */
-static SnowStack *free_list;
-static uint64_t free_count, carved_count, madvise_guards;
+static SnowStack *hot_list;
+/* Cold free stacks own no page at all, not even their descriptor's (100,000s
+ * of finished processes would otherwise keep 4 KiB each): they are listed
+ * here by descriptor address, bit 0 = guarded, and their descriptor is
+ * rebuilt when one is taken again. */
+static uintptr_t *cold_slots;
+static uint64_t cold_cap;
+static uint64_t hot_count, cold_count, carved_count, madvise_guards;
+/* The calling thread's cache: owned by the thread, no lock. */
+static _Thread_local SnowStack *local_list;
+static _Thread_local uint64_t local_count;
 static int guard_mode; /* 0 unknown, 1 madvise guard, 2 mprotect */
 static uint64_t mprotect_budget; /* guarded stacks we may still split off */
+static char *guarded_upto; /* slots of the newest region below this have their guard */
 
 static size_t guard_size(void) {
   size_t ps = (size_t)sysconf(_SC_PAGESIZE);
@@ -115,6 +138,47 @@ static SnowStack *init_descriptor(char *lo, char *end, char *map, size_t map_len
   return s;
 }
 
+/* madvise(advice) on n ranges with one system call (process_madvise on
+ * ourselves: one TLB flush for the batch instead of one per range).
+ * Returns 0 when the kernel cannot do it; the caller falls back to madvise
+ * per range. */
+static int madvise_batch(struct iovec *iov, size_t n, int advice) {
+#ifdef SYS_process_madvise
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) total += iov[i].iov_len;
+  long rc = syscall(SYS_process_madvise, PIDFD_SELF, iov, n, advice, 0u);
+  return rc >= 0 && (size_t)rc == total;
+#else
+  (void)iov, (void)n, (void)advice;
+  return 0;
+#endif
+}
+
+/* Installs the guards of all slots of a fresh region at once, when the
+ * kernel supports guard markers through process_madvise. */
+static void guard_region(char *r) {
+  if (guard_mode == 2) return;
+  if (guard_mode == 0) {
+    const char *force = getenv("SNOW_STACK_GUARD");
+    if (force && strcmp(force, "mprotect") == 0) return; /* install_guard decides */
+  }
+  enum { PER_CALL = 256 };
+  struct iovec iov[PER_CALL];
+  for (size_t i = 0; i < SLOTS_PER_REGION; i += PER_CALL) {
+    size_t n = SLOTS_PER_REGION - i < PER_CALL ? SLOTS_PER_REGION - i : PER_CALL;
+    for (size_t k = 0; k < n; k++) {
+      iov[k].iov_base = r + (i + k) * SLOT_BYTES;
+      iov[k].iov_len = guard_bytes;
+    }
+    if (!madvise_batch(iov, n, MADV_GUARD_INSTALL)) {
+      guarded_upto = r + i * SLOT_BYTES;
+      return;
+    }
+    guarded_upto = r + (i + n) * SLOT_BYTES;
+  }
+  guard_mode = 1;
+}
+
 /* Carves a new slot; called with stack_lock held. */
 static SnowStack *carve_slot(void) {
   if (carve_next == carve_end) {
@@ -127,11 +191,19 @@ static SnowStack *carve_slot(void) {
     atomic_store_explicit(&region_count, n + 1, memory_order_release);
     carve_next = r;
     carve_end = (char *)r + REGION_BYTES;
+    guarded_upto = r;
+    guard_region(r);
   }
   char *slot = carve_next;
   carve_next += SLOT_BYTES;
   carved_count++;
-  int guarded = install_guard(slot, guard_bytes);
+  int guarded;
+  if (slot < guarded_upto) {
+    guarded = 1;
+    madvise_guards++;
+  } else {
+    guarded = install_guard(slot, guard_bytes);
+  }
   return init_descriptor(slot + guard_bytes, slot + SLOT_BYTES, NULL, 0, 0, guarded);
 }
 
@@ -155,26 +227,107 @@ static SnowStack *dedicated_stack(size_t usable) {
   return init_descriptor(m + guard_bytes, m + len, m, len, 1, guarded);
 }
 
-SnowStack *snow_stack_get(size_t usable) {
+static void stack_init_geometry(void) {
   pthread_mutex_lock(&stack_lock);
   if (!page_size) {
     guard_bytes = guard_size();
-    page_size = (size_t)sysconf(_SC_PAGESIZE);
+    __atomic_store_n(&page_size, (size_t)sysconf(_SC_PAGESIZE), __ATOMIC_RELEASE);
   }
-  if (usable > snow_stack_default_size()) {
-    pthread_mutex_unlock(&stack_lock);
-    return dedicated_stack(usable);
-  }
-  SnowStack *s = free_list;
-  if (s) {
-    free_list = s->next_free;
-    free_count--;
-    s->next_free = NULL;
+  pthread_mutex_unlock(&stack_lock);
+}
+
+/* Refills the local cache from the hot list (up to LOCAL_BATCH) and takes
+ * one stack: hot, else cold, else a new slot. */
+static SnowStack *get_shared(void) {
+  pthread_mutex_lock(&stack_lock);
+  SnowStack *s = NULL;
+  if (hot_list) {
+    s = hot_list;
+    hot_list = s->next_free;
+    hot_count--;
+    for (int i = 1; i < LOCAL_BATCH && hot_list; i++) {
+      SnowStack *t = hot_list;
+      hot_list = t->next_free;
+      hot_count--;
+      t->next_free = local_list;
+      local_list = t;
+      local_count++;
+    }
+  } else if (cold_count) {
+    uintptr_t c = cold_slots[--cold_count];
+    char *end = (char *)(((c & ~(uintptr_t)1) + sizeof(SnowStack) + page_size - 1) &
+                         ~(uintptr_t)(page_size - 1));
+    s = init_descriptor(end - SLOT_BYTES + guard_bytes, end, NULL, 0, 0, (int)(c & 1));
   } else {
     s = carve_slot();
   }
   pthread_mutex_unlock(&stack_lock);
+  s->next_free = NULL;
   return s;
+}
+
+SnowStack *snow_stack_get(size_t usable) {
+  if (!__atomic_load_n(&page_size, __ATOMIC_ACQUIRE)) stack_init_geometry();
+  if (usable > snow_stack_default_size()) return dedicated_stack(usable);
+  SnowStack *s = local_list;
+  if (!s) return get_shared();
+  local_list = s->next_free;
+  local_count--;
+  s->next_free = NULL;
+  return s;
+}
+
+/* Moves LOCAL_BATCH stacks of the local cache to the hot list; those that
+ * do not fit there lose their pages and go to the cold list. */
+static void spill_local(void) {
+  SnowStack *batch = NULL;
+  uint64_t n = 0;
+  while (n < LOCAL_BATCH && local_list) {
+    SnowStack *t = local_list;
+    local_list = t->next_free;
+    local_count--;
+    t->next_free = batch;
+    batch = t;
+    n++;
+  }
+  pthread_mutex_lock(&stack_lock);
+  uint64_t room = hot_count < HOT_FREE_STACKS ? HOT_FREE_STACKS - hot_count : 0;
+  while (batch && room) {
+    SnowStack *t = batch;
+    batch = t->next_free;
+    t->next_free = hot_list;
+    hot_list = t;
+    hot_count++;
+    room--;
+  }
+  pthread_mutex_unlock(&stack_lock);
+  if (!batch) return;
+  /* Outside the lock: the system calls are the slow part. Every page goes,
+   * the descriptor's too, so the batch is read before. */
+  struct iovec iov[LOCAL_BATCH];
+  uintptr_t tags[LOCAL_BATCH];
+  size_t niov = 0;
+  for (SnowStack *t = batch; t; t = t->next_free) {
+    uintptr_t end = ((uintptr_t)t + sizeof(SnowStack) + page_size - 1) & ~(uintptr_t)(page_size - 1);
+    tags[niov] = (uintptr_t)t | (t->guarded ? 1 : 0);
+    iov[niov].iov_base = t->lo;
+    iov[niov].iov_len = end - (uintptr_t)t->lo;
+    niov++;
+  }
+  if (!madvise_batch(iov, niov, MADV_DONTNEED))
+    for (size_t i = 0; i < niov; i++) madvise(iov[i].iov_base, iov[i].iov_len, MADV_DONTNEED);
+  pthread_mutex_lock(&stack_lock);
+  if (cold_count + niov > cold_cap) {
+    uint64_t cap = cold_cap ? cold_cap * 2 : 1024;
+    while (cap < cold_count + niov) cap *= 2;
+    uintptr_t *grown = realloc(cold_slots, cap * sizeof *grown);
+    if (!grown) stack_fatal();
+    cold_slots = grown;
+    cold_cap = cap;
+  }
+  memcpy(&cold_slots[cold_count], tags, niov * sizeof *tags);
+  cold_count += niov;
+  pthread_mutex_unlock(&stack_lock);
 }
 
 void snow_stack_put(SnowStack *s) {
@@ -189,20 +342,14 @@ void snow_stack_put(SnowStack *s) {
     munmap(s->map, s->map_len);
     return;
   }
-  pthread_mutex_lock(&stack_lock);
-  int keep_pages = free_count < HOT_FREE_STACKS;
-  pthread_mutex_unlock(&stack_lock);
-  if (!keep_pages) {
-    /* Give the touched pages back (the descriptor's page stays: it is
-     * rewritten below and is the first page the next owner touches). */
-    size_t len = ((uintptr_t)s->top & ~(uintptr_t)(page_size - 1)) - (uintptr_t)s->lo;
-    if (len) madvise(s->lo, len, MADV_DONTNEED);
-  }
-  pthread_mutex_lock(&stack_lock);
-  s->next_free = free_list;
-  free_list = s;
-  free_count++;
-  pthread_mutex_unlock(&stack_lock);
+  if (local_count >= LOCAL_FREE_MAX) spill_local();
+  s->next_free = local_list;
+  local_list = s;
+  local_count++;
+}
+
+void snow_stack_flush_thread(void) {
+  while (local_list) spill_local();
 }
 
 int snow_stack_guard_hit(uintptr_t addr) {
@@ -224,7 +371,8 @@ int snow_stack_guard_hit(uintptr_t addr) {
 
 SnowStackStats snow_stack_stats(void) {
   pthread_mutex_lock(&stack_lock);
-  SnowStackStats st = {carved_count, atomic_load(&region_count), free_count, madvise_guards};
+  SnowStackStats st = {carved_count, atomic_load(&region_count),
+                       hot_count + cold_count + local_count, madvise_guards};
   pthread_mutex_unlock(&stack_lock);
   return st;
 }

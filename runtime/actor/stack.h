@@ -5,15 +5,20 @@
  * 100,000s of stacks need neither one mmap call nor one kernel mapping each.
  * Every stack has an inaccessible guard area (16 KiB, or a page if larger) below its lowest usable byte.
  * Guards are installed with madvise(MADV_GUARD_INSTALL) where the kernel has
- * it (Linux >= 6.13: no VMA split, so a whole region stays one mapping);
+ * it (Linux >= 6.13: no VMA split, so a whole region stays one mapping) —
+ * for a whole region in one process_madvise call where the kernel allows
+ * that (Linux >= 6.14, PIDFD_SELF), and page releases are batched the same
+ * way (one call and one TLB flush per batch);
  * otherwise with mprotect(PROT_NONE), which splits the region into two
  * mappings per stack: those guards are installed only while the process-wide
  * budget derived from vm.max_map_count lasts, and stacks carved after that
  * have no guard page (snow_stack_guarded() says so; see the report/known
  * gaps). The environment variable SNOW_STACK_GUARD=mprotect forces the
  * mprotect path (tests, emulators that ignore MADV_GUARD_INSTALL). Released
- * stacks go to a free list and are reused; the pages of
- * stacks beyond a hot reserve are given back to the OS (MADV_DONTNEED).
+ * stacks are reused: first from a per-thread cache (no lock), refilled
+ * from and spilled to a shared hot list in batches; the pages of free
+ * stacks beyond the hot reserve are given back to the OS (MADV_DONTNEED)
+ * and those stacks are reused last.
  *
  * Thread safety: every function may be called from any thread.
  * snow_stack_guard_hit() is async-signal-safe (it reads only append-only,
@@ -44,13 +49,16 @@ size_t snow_stack_default_size(void);
 SnowStack *snow_stack_get(size_t usable);
 /* Returns a stack for reuse (dedicated stacks are unmapped). */
 void snow_stack_put(SnowStack *s);
+/* Hands the calling thread's cached free stacks to the shared lists; a
+ * thread that used stacks calls it before it ends. */
+void snow_stack_flush_thread(void);
 
 /* Nonzero when `addr` lies in the guard area of some stack handed out by this
  * module (live or free). Async-signal-safe. */
 int snow_stack_guard_hit(uintptr_t addr);
 
-/* Statistics for tests: slots ever carved, regions reserved, stacks on the
- * free list. */
+/* Statistics for tests: slots ever carved, regions reserved, free stacks
+ * (shared lists plus the calling thread's cache). */
 typedef struct SnowStackStats {
   uint64_t carved, regions, free_count, guard_by_madvise;
 } SnowStackStats;

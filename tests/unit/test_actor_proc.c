@@ -218,7 +218,10 @@ static void body_mid(void *arg) {
 static void test_cascade(void) {
   SnowPid me = snow_self();
   snow_trap_exit(1);
-  ChainArg c = {me};
+  /* Not on this stack: a blocked process's stack may be saved and given
+   * back to the OS (stack_save.h), so no other process may read it. */
+  static ChainArg c;
+  c.parent = me;
   SnowPid mid = snow_proc_spawn(body_mid, &c, NULL);
   SnowReason r = wait_signal(SNOW_SIGNAL_EXIT, mid, 0);
   CHECK(reason_is(&r, SNOW_REASON_ERROR, "boom"), "got %d %s", r.code, r.text ? r.text : "-");

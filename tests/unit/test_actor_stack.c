@@ -67,6 +67,33 @@ static void test_recycling(void) {
          (unsigned long long)after.guard_by_madvise);
 }
 
+/* Free stacks beyond the hot reserve give their pages back (in batches)
+ * and keep their guard; all of them are reused before anything new is
+ * carved. */
+static void test_release_beyond_hot_reserve(void) {
+  enum { MANY = 6000 }; /* more than the hot reserve (4096) */
+  static SnowStack *many[MANY];
+  for (int i = 0; i < MANY; i++) {
+    many[i] = snow_stack_get(0);
+    many[i]->lo[0] = (char)0xAB;
+  }
+  for (int i = 0; i < MANY; i++) snow_stack_put(many[i]);
+  uint64_t carved = snow_stack_stats().carved;
+  CHECK(snow_stack_stats().free_count >= MANY);
+  int released = 0, guarded = 1;
+  for (int i = 0; i < MANY; i++) {
+    many[i] = snow_stack_get(0);
+    released += many[i]->lo[0] == 0; /* its pages were given back: zero again */
+    if (many[i]->guarded) guarded &= snow_stack_guard_hit((uintptr_t)many[i]->lo - 1);
+    many[i]->lo[0] = 1; /* usable after a release */
+  }
+  CHECK(snow_stack_stats().carved == carved);
+  CHECK(released >= MANY - 4096 - 128);
+  CHECK(released < MANY);
+  CHECK(guarded);
+  for (int i = 0; i < MANY; i++) snow_stack_put(many[i]);
+}
+
 static void test_dedicated(void) {
   SnowStack *s = snow_stack_get(8u << 20);
   CHECK(s->dedicated);
@@ -176,6 +203,7 @@ int main(int argc, char **argv) {
   (void)argc;
   test_size_and_guard();
   test_recycling();
+  test_release_beyond_hot_reserve();
   test_dedicated();
   test_overflow();
   test_other_fault();

@@ -87,6 +87,9 @@ SnowPid snow_spawn(SnowProcessEntry entry, void *arg);
 SnowPid snow_spawn_with_stack(SnowProcessEntry entry, void *arg, size_t stack_bytes);
 
 SnowPid snow_self(void);
+/* PIDs are handed out in increasing order: every process created after this
+ * call returns has a PID >= the value returned (A). */
+SnowPid snow_next_pid(void);
 /* Index of the worker running the caller (-1 outside the scheduler). */
 int snow_worker_index(void);
 /* Puts the calling process at the back of its worker's run queue. */

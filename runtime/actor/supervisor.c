@@ -204,6 +204,7 @@ static SnowPid call_start(Child *c, char **err) {
   snow_copy_unpack(c->start, 0, &closure, 1);
   if (c->args && c->nargs > 0) snow_copy_unpack(c->args, sizeof(SupRequest), &args, 1);
   SnowPanicTrap trap;
+  SnowPid first_new = snow_next_pid();
   int64_t previous = snow_autolink_begin();
   snow_panic_trap_push(&trap);
   if (setjmp(trap.jump)) {
@@ -214,7 +215,11 @@ static SnowPid call_start(Child *c, char **err) {
   SnowWord pid = c->args ? snow_call1((SnowObj *)closure, args) : snow_call0((SnowObj *)closure);
   snow_panic_trap_pop(&trap);
   snow_autolink_end(previous);
-  snow_link(pid); /* idempotent; covers a PID not created during the call */
+  /* A PID created during the call is linked already (auto-link mode) — and
+   * linking it again after it died would queue a second, NoProc, Exit that
+   * S would take for a non-child's and die of. A PID from before the call
+   * (e.g. found in the registry) is linked here. */
+  if ((SnowPid)pid < first_new) snow_link(pid);
   *err = NULL;
   return (SnowPid)pid;
 }

@@ -112,6 +112,7 @@ void actors_begin_fn(Checker *c, FnDecl *fn) {
     c->actor_body = fn;
   } else if (is_entry_main(c, fn)) {
     c->proc_msg = new_var(c); /* Mmain (§3.4) */
+    fn->main_msg_type = c->proc_msg;
   }
 }
 

@@ -211,6 +211,7 @@
   X(PID_TO_STRING, "snow_pid_to_string", "p:w")                                                    \
   X(EXIT_REASON_TO_STRING, "snow_exit_reason_to_string", "p:w")                                    \
   X(SEND_MSG, "snow_send_msg", "v:wwwp")                                                           \
+  X(SET_MESSAGE_TYPE, "snow_set_message_type", "v:p")                                             \
   X(RECEIVE_BEGIN, "snow_receive_begin", "v:wp")                                                   \
   X(RECEIVE_NEXT, "snow_receive_next", "w:w")                                                      \
   X(RECEIVE_VALUE, "snow_receive_value", "w:")                                                     \

@@ -122,6 +122,7 @@ static void lower_instance_body(Lower *L, Instance *in) {
   }
   c.f->body = lower_clauses(&c, rows, nrows, n, instance_param_types(&c, fn, n), c.f->line);
   if (fn->actor) c.f->body = lower_actor_prologue(&c, fn, c.f->body); /* lower_actors.c */
+  if (fn->main_msg_type) c.f->body = lower_main_prologue(&c, fn, c.f->body);
   in->lowered = true;
 }
 

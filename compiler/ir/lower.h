@@ -193,6 +193,7 @@ IrNode *lower_builtin_supervisors(FnCtx *c, int builtin, IrNode **args, Type **t
 /* lower_actors.c (actors area, concurrency.md §3-§12) */
 int lower_actor_extra_params(FnDecl *fn); /* 1 for an actor body: its state object */
 IrNode *lower_actor_prologue(FnCtx *c, FnDecl *fn, IrNode *body); /* params into the state */
+IrNode *lower_main_prologue(FnCtx *c, FnDecl *fn, IrNode *body);  /* main declares Mmain */
 IrNode *lower_actor_self_call(FnCtx *c, Instance *in, IrNode **args, int n, int line);
 IrNode *lower_actor_apply(FnCtx *c, Expr *callee, IrNode **args, Type **types, int n, int line);
 IrNode *lower_actor_value(FnCtx *c, Expr *e);  /* a starter as a function value */

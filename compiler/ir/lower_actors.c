@@ -90,6 +90,18 @@ IrNode *lower_actor_prologue(FnCtx *c, FnDecl *fn, IrNode *body) {
   return s;
 }
 
+/* §5.3: `main` declares its message type Mmain when receive or self()
+ * constrain it (otherwise it accepts any message). */
+IrNode *lower_main_prologue(FnCtx *c, FnDecl *fn, IrNode *body) {
+  IrNode *name = msg_type_name(c, mono_type(c->L, &c->env, fn->main_msg_type));
+  if (name->op != IR_STRING) return body;
+  Arena *a = A(c);
+  IrNode *s = ir_seq(a);
+  ir_add_kid(a, s, ir_call_rt(a, RT_SET_MESSAGE_TYPE, 1, name));
+  ir_add_kid(a, s, body);
+  return s;
+}
+
 IrNode *lower_actor_self_call(FnCtx *c, Instance *in, IrNode **args, int n, int line) {
   Arena *a = A(c);
   IrNode *call = ir_node(a, IR_CALL, line);

@@ -349,6 +349,7 @@ struct FnDecl {
   Item *actor;          /* actors area: this FnDecl is the body of this ITEM_ACTOR
                            (synthesised by check/actors.c; its scheme also
                            quantifies the message type, see ActorDecl) */
+  Type *main_msg_type;  /* the entry `main`: its message type Mmain (§3.4), else NULL */
 };
 
 /* User impls of the built-in protocols for a struct/sum type (checker

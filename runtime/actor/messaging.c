@@ -106,6 +106,10 @@ static SnowProcess *self_in_receive(void) {
   return p;
 }
 
+void snow_set_message_type(SnowObj *msg_type) {
+  self_in_receive()->ps.declared_type = msg_type;
+}
+
 void snow_receive_begin(int64_t timeout_ms, SnowObj *msg_type) {
   SnowProcess *p = self_in_receive();
   p->ps.scan_prev = p->ps.scan_cur = NULL;

@@ -402,6 +402,9 @@ void snow_send_msg(SnowWord pid, SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_
  * entries (replies, job results, requests) are skipped. One scan per process
  * at a time (a receive inside an arm body starts after accept). */
 void snow_receive_begin(int64_t timeout_ms, SnowObj *msg_type);
+/* `main` declares its message type Mmain (a static STRING) at its start,
+ * when it has one (§5.3); until then, and otherwise, it accepts any. */
+void snow_set_message_type(SnowObj *msg_type);
 int64_t snow_receive_next(int64_t want);
 SnowWord snow_receive_value(void);
 void snow_receive_accept(void);

@@ -68,6 +68,10 @@ struct SnowProcess {
   size_t stack_request; /* usable stack bytes asked for (0: default); the
                          * stack is taken when the process first runs */
   SnowProcState ps; /* Snow semantics: links, monitors, exits (proc.c) */
+  /* runtime/io (blocking pool, poller): set by the thread that completed
+   * an external operation for this process; publish_blocked re-checks it
+   * after publishing WAITING, so a completion that saw RUNNING is not lost. */
+  _Atomic int external_ready;
 };
 
 /* The calling thread's process; safe to call after a context switch (never

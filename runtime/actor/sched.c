@@ -541,8 +541,8 @@ static void publish_blocked(SnowProcess *p) {
    * likewise an exit signal that found the process still RUNNING. */
   if (waiting == PROC_WAITING_MSG && snow_mailbox_has_new(&p->mailbox))
     snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
-  else if (atomic_load(&p->ps.exit_pending))
-    snow_process_wake(p, waiting, WAKE_MESSAGE);
+  else if (atomic_load(&p->ps.exit_pending) || atomic_load(&p->external_ready))
+    snow_process_wake(p, waiting, WAKE_MESSAGE); /* external_ready: runtime/io */
   snow_live_work_add(-1);
   snow_process_release(p);
 }

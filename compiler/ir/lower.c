@@ -70,9 +70,22 @@ static int fn_arity(FnDecl *fn) {
 /* The instance of `fn` for the concrete types `inst` (one per scheme
  * variable), created (and queued for lowering) on first use. */
 Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst) {
+  return lower_instance_in(L, fn, inst, ninst, NULL);
+}
+
+/* A nested function sees the enclosing instance's environment too: its type
+ * may mention variables of the enclosing scheme that it does not quantify
+ * itself (an actor's message type M through its receive arms). */
+Instance *lower_instance_in(Lower *L, FnDecl *fn, Type **inst, int ninst, const MonoEnv *outer) {
   int nvars = fn->scheme ? fn->scheme->nvars : 0;
   if (ninst > nvars) ninst = nvars;
   const char *key = instance_name(L, fn, inst, ninst);
+  if (outer && outer->n > 0) {
+    const char *ctx = "";
+    for (int i = 0; i < outer->n; i++)
+      ctx = arena_printf(L->a, "%s%s%s", ctx, i ? "," : "", type_key(L, outer->types[i]));
+    key = arena_printf(L->a, "%s@{%s}", key, ctx);
+  }
   const char *map_key = arena_printf(L->a, "%p %s", (void *)fn, key);
   Instance *known = strmap_get(&L->instance_by_key, map_key);
   if (known) return known;
@@ -80,7 +93,8 @@ Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst) {
   in->fn = fn;
   in->key = key;
   MonoEnv empty = {0};
-  in->env = mono_env_extend(L, &empty, fn->scheme ? fn->scheme->vars : NULL, inst, ninst);
+  in->env = mono_env_extend(L, outer ? outer : &empty, fn->scheme ? fn->scheme->vars : NULL, inst,
+                            ninst);
   in->env = lower_bound_assoc_env(L, fn, in->env); /* `where C: I` with I<T> (lower_traits.c) */
   in->ir = ir_func_new(L->a, L->m, key, fn_arity(fn) + lower_actor_extra_params(fn), false);
   in->ir->file = fn_file(fn) ? fn_file(fn)->path : NULL;

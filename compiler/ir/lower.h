@@ -101,6 +101,7 @@ typedef struct FnCtx {
 
 /* lower.c */
 Instance *lower_instance(Lower *L, FnDecl *fn, Type **inst, int ninst);
+Instance *lower_instance_in(Lower *L, FnDecl *fn, Type **inst, int ninst, const MonoEnv *outer);
 void lower_error(FnCtx *c, Span at, const char *what);
 int lower_line(FnCtx *c, Span at);
 int fnctx_slot_of(FnCtx *c, Binding *b); /* -1 if unknown */

@@ -39,7 +39,7 @@ static Instance *instance_for_ref(FnCtx *c, FnDecl *fn, Ref *ref) {
     Type *t = i < ref->ninst && ref->inst ? ref->inst[i] : fn->scheme->vars[i];
     inst[i] = ctx_type(c, t);
   }
-  return lower_instance(c->L, fn, inst, nvars);
+  return lower_instance_in(c->L, fn, inst, nvars, fn->is_nested ? &c->env : NULL);
 }
 
 static IrNode *lower_local(FnCtx *c, Expr *e, Binding *b) {

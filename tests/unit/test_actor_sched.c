@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "thread_count.h"
 #include "unit.h"
 
 static double now_ms(void) {
@@ -222,17 +223,6 @@ static void main_blocks(void *arg) {
 }
 
 static int baseline_threads; /* threads before any run (helpers of tools included) */
-
-static int count_threads(void) {
-  DIR *d = opendir("/proc/self/task");
-  if (!d) return -1;
-  int n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_name[0] != '.') n++;
-  closedir(d);
-  return n;
-}
 
 static void test_quiescence(void) {
   atomic_store(&late_printed, 0);

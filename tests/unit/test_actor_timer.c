@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "thread_count.h"
 #include "unit.h"
 
 static double now_ms(void) {
@@ -27,17 +28,6 @@ static SnowSchedResult run(unsigned workers, SnowProcessEntry entry, void *arg) 
 }
 
 static int baseline_threads; /* threads before any run (helpers of tools included) */
-
-static int count_threads(void) {
-  DIR *d = opendir("/proc/self/task");
-  if (!d) return -1;
-  int n = 0;
-  struct dirent *e;
-  while ((e = readdir(d)))
-    if (e->d_name[0] != '.') n++;
-  closedir(d);
-  return n;
-}
 
 /* ---- many sleepers with scattered durations wake in deadline order */
 #define SLEEPERS 5000

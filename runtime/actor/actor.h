@@ -125,8 +125,15 @@ typedef struct SnowMessage {
   unsigned char data[];
 } SnowMessage;
 
-SnowMessage *snow_message_new(uint64_t tag, size_t size); /* data uninitialised */
+/* A message with `size` data bytes, uninitialised; any thread. Free it with
+ * snow_message_free (free() is allowed too). */
+SnowMessage *snow_message_new(uint64_t tag, size_t size);
 void snow_message_free(SnowMessage *m);
+/* The scheduler's threads keep a few freed small messages for reuse:
+ * enable on a thread before use; flush (frees them, disables) before the
+ * thread ends. */
+void snow_message_cache_enable(void);
+void snow_message_cache_flush(void);
 
 /* Appends a copy of bytes[0..size) to `to`'s mailbox and wakes it if it waits
  * in snow_receive. Returns 1 if queued, 0 if `to` is dead or unknown (the

@@ -240,7 +240,43 @@ static void write_object(const Packer *p, const SnowObj *o, unsigned char *dst) 
     if (is_ptr_word(o->ptrmap, i)) w[i] = encode_word(p, w[i]);
 }
 
+/* The common small cases without the packer's table: no object to copy
+ * (immediates, static objects), or one root object whose fields need no
+ * copy (a variant of immediates, a string). NULL when neither applies. */
+static SnowMessage *pack_flat(const SnowWord *words, uint64_t ptrmask, int n, size_t extra) {
+  const SnowObj *only = NULL;
+  for (int i = 0; i < n; i++) {
+    if (!((ptrmask >> i) & 1) || !needs_copy(words[i])) continue;
+    if (only || n != 1) return NULL;
+    only = (const SnowObj *)words[i];
+  }
+  if (only && only->ptrmap) {
+    const SnowWord *w = SNOW_PAYLOAD(only);
+    for (uint64_t i = 0, nw = only->size / 8; i < nw; i++)
+      if (is_ptr_word(only->ptrmap, i) && needs_copy(w[i])) return NULL;
+  }
+  size_t start = packed_start(extra);
+  size_t head = 16 + (size_t)n * 8;
+  size_t body = only ? SNOW_FOOTPRINT(only->size) : 0;
+  SnowMessage *m = snow_message_new(0, start + head + body);
+  if (start) memset(m->data, 0, start);
+  SnowWord *out = (SnowWord *)(m->data + start);
+  out[0] = only ? 1 : 0;
+  out[1] = ptrmask;
+  if (only) {
+    out[2] = encode_ref(0);
+    SnowObj *copy = (SnowObj *)(m->data + start + head);
+    memcpy(copy, only, body);
+    copy->gc = 0;
+  } else {
+    for (int i = 0; i < n; i++) out[2 + i] = words[i];
+  }
+  return m;
+}
+
 SnowMessage *snow_copy_pack(const SnowWord *words, uint64_t ptrmask, int n, size_t extra) {
+  SnowMessage *flat = pack_flat(words, ptrmask, n, extra);
+  if (flat) return flat;
   Packer p;
   packer_init(&p);
   for (int i = 0; i < n; i++) {

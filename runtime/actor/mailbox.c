@@ -23,7 +23,7 @@ static void free_chain(SnowMessage *m) {
     if (m->tag == SNOW_ENTRY_SIGNAL && m->ref == SNOW_SIGNAL_MARK)
       snow_entry_free(m); /* runtime signals own their reason text */
     else
-      free(m);
+      snow_message_free(m);
     m = next;
   }
 }
@@ -90,14 +90,45 @@ SnowMessage *snow_mailbox_take(SnowMailbox *mb, SnowScanCursor *cur, SnowMatchFn
 
 /* ---------------------------------------------------------------- public */
 
+/* Small messages (a number, a small variant) are the common case: their
+ * blocks all have room for MSG_SMALL data bytes and are recycled through a
+ * short per-thread list on the scheduler's threads, which is cheaper than
+ * malloc's general path (a message is usually freed by the thread that
+ * allocated the next one). Bounded: MSG_CACHE_MAX blocks per thread. */
+#define MSG_SMALL 64
+#define MSG_CACHE_MAX 64
+static _Thread_local SnowMessage *msg_cache;
+static _Thread_local int msg_cache_len;
+static _Thread_local int msg_cache_on;
+
+void snow_message_cache_enable(void) { msg_cache_on = 1; }
+
+void snow_message_cache_flush(void) {
+  while (msg_cache) {
+    SnowMessage *next = msg_cache->next;
+    free(msg_cache);
+    msg_cache = next;
+  }
+  msg_cache_len = 0;
+  msg_cache_on = 0;
+}
+
 SnowMessage *snow_message_new(uint64_t tag, size_t size) {
-  if (size > SIZE_MAX - sizeof(SnowMessage)) size = SIZE_MAX - sizeof(SnowMessage);
-  SnowMessage *m = malloc(sizeof(SnowMessage) + size);
-  if (!m) {
-    static const char msg[] = "[snow-rt] fatal: out of memory\n";
-    fflush(stdout);
-    if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
-    _exit(134);
+  SnowMessage *m;
+  if (size <= MSG_SMALL && msg_cache) {
+    m = msg_cache;
+    msg_cache = m->next;
+    msg_cache_len--;
+  } else {
+    size_t room = size <= MSG_SMALL ? MSG_SMALL : size;
+    if (room > SIZE_MAX - sizeof(SnowMessage)) room = SIZE_MAX - sizeof(SnowMessage);
+    m = malloc(sizeof(SnowMessage) + room);
+    if (!m) {
+      static const char msg[] = "[snow-rt] fatal: out of memory\n";
+      fflush(stdout);
+      if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+      _exit(134);
+    }
   }
   m->next = NULL;
   m->tag = tag;
@@ -107,12 +138,20 @@ SnowMessage *snow_message_new(uint64_t tag, size_t size) {
   return m;
 }
 
-void snow_message_free(SnowMessage *m) { free(m); }
+void snow_message_free(SnowMessage *m) {
+  if (m->size <= MSG_SMALL && msg_cache_on && msg_cache_len < MSG_CACHE_MAX) {
+    m->next = msg_cache;
+    msg_cache = m;
+    msg_cache_len++;
+    return;
+  }
+  free(m);
+}
 
 int snow_send_message(SnowPid to, SnowMessage *m) {
   SnowProcess *p = snow_sched_active() ? snow_proctable_get(to) : NULL;
   if (!p) {
-    free(m);
+    snow_message_free(m);
     return 0;
   }
   snow_mailbox_push(&p->mailbox, m);

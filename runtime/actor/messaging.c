@@ -27,27 +27,40 @@ static int same_type(SnowObj *a, SnowObj *b) {
          memcmp(snow_str_bytes(a), snow_str_bytes(b), snow_str_len(a)) == 0;
 }
 
-void snow_ps_check_type(SnowProcess *t, SnowObj *msg_type) {
-  /* A declared type is a STRING (actors) or a C string (C-bodied
-   * processes: "ServiceRequest", "SupervisorRequest"). */
-  const char *accepts;
-  size_t accepts_len;
+/* The type t declares for its messages (§5.3), or 0 if it accepts any. A
+ * declared type is a static STRING (actors) or a static C string (C-bodied
+ * processes: "ServiceRequest", "SupervisorRequest"), so the text outlives t. */
+static int declared_type(const SnowProcess *t, const char **text, size_t *len) {
   if (t->ps.declared_type) {
-    accepts = snow_str_bytes(t->ps.declared_type);
-    accepts_len = snow_str_len(t->ps.declared_type);
-  } else if (t->ps.declared_cname) {
-    accepts = t->ps.declared_cname;
-    accepts_len = strlen(accepts);
-  } else {
-    return; /* any */
+    *text = snow_str_bytes(t->ps.declared_type);
+    *len = snow_str_len(t->ps.declared_type);
+    return 1;
   }
-  if (!msg_type) return;
+  if (t->ps.declared_cname) {
+    *text = t->ps.declared_cname;
+    *len = strlen(*text);
+    return 1;
+  }
+  return 0;
+}
+
+/* Whether a message of msg_type may go to t; if not, *accepts names what t
+ * accepts. */
+static int type_accepted(const SnowProcess *t, SnowObj *msg_type, const char **accepts,
+                         size_t *accepts_len) {
+  if (!declared_type(t, accepts, accepts_len) || !msg_type || msg_type == t->ps.declared_type)
+    return 1;
+  return snow_str_len(msg_type) == *accepts_len &&
+         memcmp(snow_str_bytes(msg_type), *accepts, *accepts_len) == 0;
+}
+
+_Noreturn static void type_mismatch(SnowPid pid, const char *accepts, size_t accepts_len,
+                                    SnowObj *msg_type) {
   size_t got_len = snow_str_len(msg_type);
   const char *got = snow_str_bytes(msg_type);
-  if (got_len == accepts_len && memcmp(got, accepts, got_len) == 0) return;
   char head[64];
   int hn = snprintf(head, sizeof head, "message type mismatch: <0.%llu> accepts ",
-                    (unsigned long long)t->pid);
+                    (unsigned long long)pid);
   size_t n = (size_t)hn + accepts_len + 6 + got_len;
   char *msg = malloc(n + 1);
   if (!msg) snow_fatal_oom();
@@ -56,20 +69,47 @@ void snow_ps_check_type(SnowProcess *t, SnowObj *msg_type) {
   memcpy(msg + hn + accepts_len, ", got ", 6);
   memcpy(msg + hn + accepts_len + 6, got, got_len);
   msg[n] = 0;
-  snow_process_release(t);
   SnowObj *volatile s = snow_string_new(msg, n);
   free(msg);
   snow_panic_str(s, NULL, 0); /* copies the text before unwinding */
 }
 
-/* The live process pid with a reference, or NULL (dead, unknown). */
-static SnowProcess *get_alive(SnowPid pid) {
-  SnowProcess *t = snow_proctable_get(pid);
-  if (t && t->ps.dead) { /* a hint; a race only delays the drop to its end */
-    snow_process_release(t);
-    return NULL;
+void snow_ps_check_type(SnowProcess *t, SnowObj *msg_type) {
+  const char *accepts;
+  size_t accepts_len;
+  if (type_accepted(t, msg_type, &accepts, &accepts_len)) return;
+  SnowPid pid = t->pid;
+  snow_process_release(t);
+  type_mismatch(pid, accepts, accepts_len, msg_type);
+}
+
+/* Delivers m to the live process pid, or frees it if pid is dead or unknown
+ * (§5.2); returns whether it was delivered. check: a message type the
+ * target does not declare panics the sender instead (§5.3). The table's
+ * lock keeps the target allocated (process.h), so a send takes no
+ * reference; the wake-up is claimed inside and carried out after. */
+static int deliver_to_pid(SnowPid pid, SnowMessage *m, int check) {
+  SnowProcess *t = snow_proctable_lock_get(pid);
+  if (!t || t->ps.dead) { /* dead: a hint; a race only delays the drop to its end */
+    snow_proctable_unlock(pid);
+    snow_entry_free(m);
+    return 0;
   }
-  return t;
+  const char *accepts;
+  size_t accepts_len;
+  if (check && !type_accepted(t, m->type, &accepts, &accepts_len)) {
+    snow_proctable_unlock(pid);
+    SnowObj *got = m->type;
+    snow_entry_free(m);
+    type_mismatch(pid, accepts, accepts_len, got);
+  }
+  snow_mailbox_push(&t->mailbox, m);
+  int expected = PROC_WAITING_MSG;
+  int claimed = atomic_load(&t->state) == PROC_WAITING_MSG &&
+                atomic_compare_exchange_strong(&t->state, &expected, PROC_RUNNABLE);
+  snow_proctable_unlock(pid);
+  if (claimed) snow_process_woken(t, WAKE_MESSAGE); /* RUNNABLE, unqueued: ours alone */
+  return 1;
 }
 
 SnowMessage *snow_ps_pack_user(SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_type) {
@@ -80,28 +120,20 @@ SnowMessage *snow_ps_pack_user(SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_ty
 }
 
 void snow_send_msg(SnowWord pid, SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_type) {
-  SnowProcess *t = get_alive(pid);
-  if (!t) return;
-  snow_ps_check_type(t, msg_type);
-  snow_ps_deliver(t, snow_ps_pack_user(msg, msg_is_ptr, msg_type));
-  snow_process_release(t);
+  /* Packed first, outside the table's lock: a message is copied once
+   * whatever its size, and a send to a dead process is rare. */
+  deliver_to_pid(pid, snow_ps_pack_user(msg, msg_is_ptr, msg_type), 1);
 }
 
-int snow_proc_post(SnowPid to, SnowMessage *m) {
-  SnowProcess *t = get_alive(to);
-  if (!t) {
-    snow_entry_free(m);
-    return 0;
-  }
-  snow_ps_deliver(t, m);
-  snow_process_release(t);
-  return 1;
-}
+int snow_proc_post(SnowPid to, SnowMessage *m) { return deliver_to_pid(to, m, 0); }
 
 /* ---------------------------------------------------------------- receive */
 
+/* The calling process, read straight from the thread-local variable:
+ * callers use it before any suspension only (after one, a process must
+ * re-read it through snow_process_self, which is never cached). */
 static SnowProcess *self_in_receive(void) {
-  SnowProcess *p = snow_process_self();
+  SnowProcess *p = snow_current_process;
   if (!p) snow_fatal("receive outside a process");
   return p;
 }

@@ -14,7 +14,10 @@
  * Quiescence accounting (`live_work`): +1 for each process that is RUNNABLE
  * or RUNNING, +1 per pending timer, +1 per external operation. Every
  * increment is made by someone already counted (or before the decrement that
- * it replaces), so the count reaching zero is final: the run is over. */
+ * it replaces), so the count reaching zero is final: the run is over.
+ * Wake-ups and spawns made by a running process into its worker's private
+ * `next` slot are owed by the worker and paid when that process switches
+ * out, usually cancelling its own -1 (sched.c, SnowWorker.live_debt). */
 #ifndef SNOW_ACTOR_PROCESS_H
 #define SNOW_ACTOR_PROCESS_H
 
@@ -85,6 +88,9 @@ void snow_sched_suspend(SnowProcess *p, int intent);
 /* Makes a process waiting in `from_state` runnable; returns 1 if this call
  * won the wake-up. Any thread. */
 int snow_process_wake(SnowProcess *p, int from_state, int reason);
+/* The rest of a wake-up for a caller that moved p's state from WAITING_* to
+ * RUNNABLE itself (its own compare-and-swap): queues p. */
+void snow_process_woken(SnowProcess *p, int reason);
 void snow_live_work_add(int64_t delta);
 /* Wakes parked workers so they look at the timers again (any thread). */
 void snow_sched_kick(void);
@@ -105,6 +111,14 @@ void snow_proctable_insert(SnowProcess *p);
 void snow_proctable_remove(SnowProcess *p);
 /* The live process with this PID with a new reference, or NULL. */
 SnowProcess *snow_proctable_get(SnowPid pid);
+/* Looks pid up and keeps its table shard locked until
+ * snow_proctable_unlock(pid), instead of taking a reference: the process
+ * returned (NULL: unknown) stays allocated meanwhile, because the table's
+ * own reference is dropped only after snow_proctable_remove, which needs
+ * the lock. A spin lock: keep the section to a few loads and atomics, and
+ * take no other lock inside it. */
+SnowProcess *snow_proctable_lock_get(SnowPid pid);
+void snow_proctable_unlock(SnowPid pid);
 /* Removes every process, calling fn on each (shutdown). */
 void snow_proctable_drain(void (*fn)(SnowProcess *));
 void snow_process_release(SnowProcess *p);

@@ -90,18 +90,25 @@ void snow_proctable_remove(SnowProcess *p) {
   shard_unlock(s);
 }
 
-SnowProcess *snow_proctable_get(SnowPid pid) {
+SnowProcess *snow_proctable_lock_get(SnowPid pid) {
   Shard *s = &shards[pid % SHARDS];
   shard_lock(s);
   SnowProcess *p = NULL;
   if (s->nbuckets) {
     p = s->buckets[bucket_of(pid, s->nbuckets)];
     while (p && p->pid != pid) p = p->table_next;
-    if (p) atomic_fetch_add(&p->refs, 1);
   }
-  shard_unlock(s);
   return p;
 }
+
+SnowProcess *snow_proctable_get(SnowPid pid) {
+  SnowProcess *p = snow_proctable_lock_get(pid);
+  if (p) atomic_fetch_add(&p->refs, 1);
+  snow_proctable_unlock(pid);
+  return p;
+}
+
+void snow_proctable_unlock(SnowPid pid) { shard_unlock(&shards[pid % SHARDS]); }
 
 void snow_proctable_drain(void (*fn)(SnowProcess *)) {
   for (int i = 0; i < SHARDS; i++) {

@@ -119,6 +119,15 @@ typedef struct SnowWorker {
    * waiting for more than one time slice (see RunQueue). Every process
    * still gets its own full budget. */
   int64_t slice_used;
+  /* The process running here, NULL in the worker's own context. */
+  SnowProcess *running;
+  /* Increments of live_work owed for processes that the running process
+   * woke or spawned into `next`, folded into the global count when it
+   * switches out (usually against its own -1 for blocking, so a message
+   * exchange touches no shared counter). Sound because the running process
+   * is itself counted until then and `next` is invisible to other workers;
+   * the debt is paid before `next`'s occupant moves to the stealable deque. */
+  int64_t live_debt;
   void *altstack; /* alternate signal stack (stack overflow handling) */
   void *tsan_fiber;
   void *asan_fake;          /* AddressSanitizer builds: see ASAN_START */
@@ -327,21 +336,32 @@ int snow_sched_active(void) { return atomic_load(&S.active); }
 /* Puts p at the front of w's run order (the calling thread is w's): into
  * w->next, whose previous occupant moves to the front of the deque, where
  * idle workers may steal it. */
+static void pay_live_debt(SnowWorker *w, int64_t also) {
+  int64_t delta = w->live_debt + also;
+  w->live_debt = 0;
+  if (delta) snow_live_work_add(delta);
+}
+
 static void push_front_local(SnowWorker *w, SnowProcess *p) {
   SnowProcess *old = w->next;
   w->next = p;
   if (old) {
+    pay_live_debt(w, 0); /* old becomes visible to thieves */
     rq_push_front(&w->queue, old);
     notify_one();
   }
 }
 
-static void enqueue(SnowProcess *p) {
+/* Queues p, newly RUNNABLE, and counts it in live_work (process.h). */
+static void enqueue_counted(SnowProcess *p) {
   SnowWorker *w = worker_self();
   if (!w) {
+    snow_live_work_add(1);
     rq_push_back(&S.global, p);
     notify_one();
   } else {
+    if (w->running) w->live_debt++; /* see SnowWorker.live_debt */
+    else snow_live_work_add(1);
     push_front_local(w, p);
   }
 }
@@ -358,11 +378,18 @@ static void enqueue_timed(SnowProcess *p) {
 int snow_process_wake(SnowProcess *p, int from_state, int reason) {
   int expected = from_state;
   if (!atomic_compare_exchange_strong(&p->state, &expected, PROC_RUNNABLE)) return 0;
-  p->wake_reason = reason;
-  snow_live_work_add(1);
-  if (reason == WAKE_TIMEOUT) enqueue_timed(p);
-  else enqueue(p);
+  snow_process_woken(p, reason);
   return 1;
+}
+
+void snow_process_woken(SnowProcess *p, int reason) {
+  p->wake_reason = reason;
+  if (reason == WAKE_TIMEOUT) {
+    snow_live_work_add(1);
+    enqueue_timed(p);
+  } else {
+    enqueue_counted(p);
+  }
 }
 
 static void on_timer(SnowTimer *t) {
@@ -441,8 +468,7 @@ static void give_stack(SnowProcess *p) {
 SnowPid snow_sched_start(SnowProcess *p) {
   SnowPid pid = p->pid; /* once queued, p may run, end and be freed at once */
   snow_proctable_insert(p);
-  snow_live_work_add(1);
-  enqueue(p);
+  enqueue_counted(p);
   return pid;
 }
 
@@ -525,7 +551,7 @@ void snow_external_end(void) { snow_live_work_add(-1); }
  * worker's stack now, so the process may be resumed elsewhere at once). */
 /* Makes a process that has switched out to block visible as waiting (it
  * holds a temporary reference, dropped here). */
-static void publish_blocked(SnowProcess *p) {
+static void publish_blocked(SnowProcess *p, int64_t live_delta) {
   int waiting = p->intent == INTENT_BLOCK_MSG ? PROC_WAITING_MSG : PROC_WAITING_TIMER;
   if (p->block_deadline) {
     /* Arm and publish together: the timer cannot fire before the state
@@ -543,7 +569,7 @@ static void publish_blocked(SnowProcess *p) {
     snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
   else if (atomic_load(&p->ps.exit_pending) || atomic_load(&p->external_ready))
     snow_process_wake(p, waiting, WAKE_MESSAGE); /* external_ready: runtime/io */
-  snow_live_work_add(-1);
+  if (live_delta != 1) snow_live_work_add(live_delta - 1);
   snow_process_release(p);
 }
 
@@ -552,12 +578,15 @@ static void publish_blocked(SnowProcess *p) {
 static void publish_saved_batch(void) {
   SnowProcess *batch[SAVE_BATCH];
   int n = snow_stack_save_release_batch(batch);
-  for (int i = 0; i < n; i++) publish_blocked(batch[i]);
+  for (int i = 0; i < n; i++) publish_blocked(batch[i], 0);
 }
 
 static void after_switch(SnowWorker *w, SnowProcess *p) {
+  int64_t debt = w->live_debt;
+  w->live_debt = 0;
   switch (p->intent) {
   case INTENT_YIELD:
+    if (debt) snow_live_work_add(debt);
     atomic_store(&p->state, PROC_RUNNABLE);
     /* At the front, but the next pick is the back: a yielder lets every
      * older process run first (fairness, see RunQueue). */
@@ -570,9 +599,10 @@ static void after_switch(SnowWorker *w, SnowProcess *p) {
     /* An idle process's stack may be saved first (before anyone can wake
      * it); it is then published with its batch. */
     if (snow_stack_save_on_block(p)) {
+      if (debt) snow_live_work_add(debt);
       if (snow_stack_save_batch_full()) publish_saved_batch();
     } else {
-      publish_blocked(p);
+      publish_blocked(p, debt);
     }
     break;
   case INTENT_EXIT:
@@ -582,7 +612,7 @@ static void after_switch(SnowWorker *w, SnowProcess *p) {
     p->stack = NULL;
     if (p->pid == 0) atomic_store(&S.main_finished, 1);
     snow_process_release(p); /* the table's reference */
-    snow_live_work_add(-1);
+    if (debt != 1) snow_live_work_add(debt - 1);
     break;
   }
 }
@@ -599,11 +629,13 @@ static void run(SnowWorker *w, SnowProcess *p) {
   SnowHeap *saved_heap = snow_current_heap;
   if (p->heap) snow_current_heap = p->heap;
   snow_current_process = p;
+  w->running = p;
   TSAN_SWITCH(p->tsan_fiber);
   ASAN_START(&w->asan_fake, p->stack->lo, (size_t)(p->stack->top - p->stack->lo));
   snow_ctx_switch(&w->sched_ctx, &p->ctx);
   ASAN_FINISH(w->asan_fake, NULL, NULL);
   snow_current_process = NULL;
+  w->running = NULL;
   snow_current_heap = saved_heap;
   /* A yield ends the slice (snow_reduce_slow refilled the counter). */
   w->slice_used += p->intent == INTENT_YIELD ? SNOW_REDUCTIONS_PER_SLICE
@@ -729,7 +761,9 @@ static void *worker_thread(void *arg) {
   SnowWorker *w = arg;
   current_worker = w;
   w->altstack = install_altstack();
+  snow_message_cache_enable();
   worker_loop(w);
+  snow_message_cache_flush();
   snow_stack_flush_thread(); /* this thread's cached free stacks */
   remove_altstack(w->altstack);
   current_worker = NULL;
@@ -800,7 +834,9 @@ SnowSchedResult snow_sched_run(const SnowSchedOptions *opts, SnowProcessEntry ma
       _exit(134);
     }
   }
+  snow_message_cache_enable();
   worker_loop(w0);
+  snow_message_cache_flush();
   for (unsigned i = 1; i < n; i++) pthread_join(S.workers[i].thread, NULL);
   remove_altstack(w0->altstack);
   current_worker = NULL;

@@ -4,7 +4,8 @@
  * empty list, maps, sets, JSON values), preserved sharing, immediates and
  * static objects kept as they are, a 16 MiB string and a 1,000,000-element
  * list, unpacking into a tiny heap (collections inhibited meanwhile), and
- * copies that survive the destruction of the source heap. */
+ * copies that survive the destruction of the source heap; the flat packing
+ * of a single object and the small-message cache. */
 #include "snow_rt.h"
 #include "../../runtime/actor/copy.h"
 #include "../../runtime/core/gc.h"
@@ -306,6 +307,65 @@ static void test_source_destroyed(void) {
   free(expect);
 }
 
+/* The flat paths (no object table): one root object whose fields need no
+ * copy — immediates, a static object, odd integers — packed with and
+ * without reserved header bytes, next to the general path's result. */
+static void test_flat_single_object(void) {
+  static struct {
+    SnowObj h;
+    uint64_t len;
+    char bytes[8];
+  } static_str = {{12, SNOW_STRING, SNOW_GC_STATIC, 0, 0}, 3, "abc"};
+  SnowWord f[3] = {7, (SnowWord)&static_str.h, 0x4001};
+  SnowObj *rec = snow_record(2, 0x3, 3, f); /* word 2 is an Int, not a pointer */
+  for (int extra = 0; extra <= 24; extra += 24) {
+    snow_current_heap = &heap_a;
+    SnowWord in[1] = {(SnowWord)rec}, out[1];
+    SnowMessage *m = snow_copy_pack(in, 0x1, 1, (size_t)extra);
+    snow_current_heap = &heap_b;
+    snow_copy_unpack(m, (size_t)extra, out, 1);
+    snow_current_heap = &heap_a;
+    CHECK(out[0] != in[0] && in_heap(&heap_b, out[0]) && same(in[0], out[0], 1, &heap_a));
+    CHECK(((SnowObj *)out[0])->tag == 2 && ((SnowObj *)out[0])->gc == 0);
+    CHECK(SNOW_PAYLOAD((SnowObj *)out[0])[1] == (SnowWord)&static_str.h);
+    int zero = 1;
+    for (int i = 0; i < extra; i++) zero &= m->data[i] == 0;
+    CHECK(zero, "reserved bytes zeroed");
+    snow_message_free(m);
+  }
+  /* a root object pointing to a heap object takes the general path */
+  SnowWord g[1] = {(SnowWord)S("inner")};
+  SnowObj *outer = snow_record(0, 0x1, 1, g);
+  SnowWord in[2] = {(SnowWord)outer, 5}, out[2];
+  snow_message_free(transfer(in, 0x1, 2, out));
+  CHECK(same(in[0], out[0], 1, &heap_a) && out[1] == 5);
+  CHECK(in_heap(&heap_b, SNOW_PAYLOAD((SnowObj *)out[0])[0]));
+}
+
+/* Small message blocks are recycled on a thread that enabled the cache;
+ * large ones and those of other threads go back to malloc. */
+static void test_message_cache(void) {
+  SnowMessage *a = snow_message_new(1, 8);
+  snow_message_free(a); /* cache off: freed */
+  snow_message_cache_enable();
+  SnowMessage *b = snow_message_new(1, 40);
+  snow_message_free(b);
+  SnowMessage *c = snow_message_new(2, 16);
+  CHECK(c == b, "a freed small block is reused");
+  CHECK(c->tag == 2 && c->size == 16 && c->ref == 0 && c->type == NULL && c->next == NULL);
+  memset(c->data, 0xab, 64); /* every small block has room for 64 bytes */
+  SnowMessage *big = snow_message_new(1, 4096);
+  memset(big->data, 1, 4096);
+  snow_message_free(big);
+  SnowMessage *many[100];
+  for (int i = 0; i < 100; i++) many[i] = snow_message_new(0, 24);
+  for (int i = 0; i < 100; i++) snow_message_free(many[i]); /* 64 kept, the rest freed */
+  snow_message_free(c);
+  snow_message_cache_flush(); /* frees the kept blocks (LeakSanitizer checks) */
+  SnowMessage *d = snow_message_new(1, 8);
+  snow_message_free(d);
+}
+
 int main(void) {
   snow_heap_init(&heap_a, __builtin_frame_address(0), 0);
   snow_heap_init(&heap_b, __builtin_frame_address(0), 0);
@@ -318,5 +378,7 @@ int main(void) {
   test_deep_chain();
   test_tiny_heap();
   test_source_destroyed();
+  test_flat_single_object();
+  test_message_cache();
   return unit_summary();
 }

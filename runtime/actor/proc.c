@@ -54,38 +54,6 @@ void snow_ps_lock(SnowProcess *p) {
 
 void snow_ps_unlock(SnowProcess *p) { atomic_flag_clear_explicit(&p->ps.lock, memory_order_release); }
 
-static void pairs_add(SnowPairs *s, int64_t key, uint64_t pid) {
-  if (s->n == s->cap) {
-    uint32_t cap = s->cap ? s->cap * 2 : 4;
-    void *items = realloc(s->items, cap * sizeof *s->items);
-    if (!items) snow_fatal_oom();
-    s->items = items;
-    s->cap = cap;
-  }
-  s->items[s->n].key = key;
-  s->items[s->n].pid = pid;
-  s->n++;
-}
-
-static int pairs_find_pid(const SnowPairs *s, uint64_t pid) {
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->items[i].pid == pid) return (int)i;
-  return -1;
-}
-
-static int pairs_find_key(const SnowPairs *s, int64_t key) {
-  for (uint32_t i = 0; i < s->n; i++)
-    if (s->items[i].key == key) return (int)i;
-  return -1;
-}
-
-static void pairs_remove_at(SnowPairs *s, int i) { s->items[i] = s->items[--s->n]; }
-
-static void pairs_free(SnowPairs *s) {
-  free(s->items);
-  memset(s, 0, sizeof *s);
-}
-
 static char *dup_text(const char *s) {
   if (!s) return NULL;
   size_t n = strlen(s);
@@ -158,9 +126,9 @@ static void exit_signal(SnowProcess *t, SnowPid from, int code, const char *text
   if (!t->ps.dead) {
     int linked = 1;
     if (via_link) {
-      int i = pairs_find_pid(&t->ps.links, from);
+      int i = snow_pairs_find_pid(&t->ps.links, from);
       linked = i >= 0;
-      if (linked) pairs_remove_at(&t->ps.links, i);
+      if (linked) snow_pairs_remove_at(&t->ps.links, i);
     }
     if (!linked) {
     } else if (kill) {
@@ -467,8 +435,8 @@ __attribute__((noinline)) static void terminate_sequence(SnowProcess *p, ProcSta
     SnowProcess *t = snow_proctable_get(held.items[i].pid);
     if (!t) continue;
     snow_ps_lock(t);
-    int k = pairs_find_key(&t->ps.monitors_on, held.items[i].key);
-    if (k >= 0) pairs_remove_at(&t->ps.monitors_on, k);
+    int k = snow_pairs_find_key(&t->ps.monitors_on, held.items[i].key);
+    if (k >= 0) snow_pairs_remove_at(&t->ps.monitors_on, k);
     snow_ps_unlock(t);
     snow_process_release(t);
   }
@@ -483,9 +451,9 @@ __attribute__((noinline)) static void terminate_sequence(SnowProcess *p, ProcSta
     if (!w) continue;
     SnowMessage *down = NULL;
     snow_ps_lock(w);
-    int k = pairs_find_key(&w->ps.monitors_held, on.items[i].key);
+    int k = snow_pairs_find_key(&w->ps.monitors_held, on.items[i].key);
     if (k >= 0 && !w->ps.dead) {
-      pairs_remove_at(&w->ps.monitors_held, k);
+      snow_pairs_remove_at(&w->ps.monitors_held, k);
       down = make_signal(SNOW_SIGNAL_DOWN, p->pid, on.items[i].key, r.code, r.text);
     }
     snow_ps_unlock(w);
@@ -498,10 +466,10 @@ __attribute__((noinline)) static void terminate_sequence(SnowProcess *p, ProcSta
     exit_signal(t, p->pid, SNOW_REASON_KILLED, NULL, 0, 1);
     snow_process_release(t);
   }
-  pairs_free(&links);
-  pairs_free(&on);
-  pairs_free(&held);
-  pairs_free(&p->ps.owned);
+  snow_pairs_free(&links);
+  snow_pairs_free(&on);
+  snow_pairs_free(&held);
+  snow_pairs_free(&p->ps.owned);
 
   /* Step 5 (§9.3): main terminated by an exit signal ends the program. */
   if (p->ps.is_main && r.code != SNOW_REASON_NORMAL) main_exited(&r);
@@ -567,10 +535,10 @@ static void proc_trampoline(void *arg) {
 }
 
 void snow_proc_state_free(SnowProcState *ps) {
-  pairs_free(&ps->links);
-  pairs_free(&ps->monitors_on);
-  pairs_free(&ps->monitors_held);
-  pairs_free(&ps->owned);
+  snow_pairs_free(&ps->links);
+  snow_pairs_free(&ps->monitors_on);
+  snow_pairs_free(&ps->monitors_held);
+  snow_pairs_free(&ps->owned);
   while (ps->hooks) {
     SnowExitHook *h = ps->hooks;
     ps->hooks = h->next;
@@ -607,9 +575,9 @@ static SnowPid spawn_start(ProcStart *st, const SnowProcOptions *opts, SnowObj *
   }
   if (parent && parent->ps.autolink) {
     /* Linked before the child can run: the link covers its whole life. */
-    pairs_add(&c->ps.links, 0, parent->pid);
+    snow_pairs_add(&c->ps.links, 0, parent->pid);
     snow_ps_lock(parent);
-    pairs_add(&parent->ps.links, 0, c->pid);
+    snow_pairs_add(&parent->ps.links, 0, c->pid);
     snow_ps_unlock(parent);
   }
   return snow_sched_start(c);
@@ -700,8 +668,8 @@ void snow_link(SnowWord pid) {
   /* Our side first: if the target dies between the two steps, its
    * termination finds the link on our side and signals us. */
   snow_ps_lock(p);
-  int already = pairs_find_pid(&p->ps.links, pid) >= 0;
-  if (!already) pairs_add(&p->ps.links, 0, pid);
+  int already = snow_pairs_find_pid(&p->ps.links, pid) >= 0;
+  if (!already) snow_pairs_add(&p->ps.links, 0, pid);
   snow_ps_unlock(p);
   if (already) return;
   SnowProcess *t = snow_proctable_get(pid);
@@ -709,7 +677,7 @@ void snow_link(SnowWord pid) {
   if (t) {
     snow_ps_lock(t);
     alive = !t->ps.dead;
-    if (alive && pairs_find_pid(&t->ps.links, p->pid) < 0) pairs_add(&t->ps.links, 0, p->pid);
+    if (alive && snow_pairs_find_pid(&t->ps.links, p->pid) < 0) snow_pairs_add(&t->ps.links, 0, p->pid);
     snow_ps_unlock(t);
     snow_process_release(t);
   }
@@ -719,9 +687,9 @@ void snow_link(SnowWord pid) {
   SnowMessage *entry = NULL;
   int die = 0;
   snow_ps_lock(p);
-  int i = pairs_find_pid(&p->ps.links, pid);
+  int i = snow_pairs_find_pid(&p->ps.links, pid);
   if (i >= 0) {
-    pairs_remove_at(&p->ps.links, i);
+    snow_pairs_remove_at(&p->ps.links, i);
     if (p->ps.trap_exit) entry = make_signal(SNOW_SIGNAL_EXIT, pid, 0, SNOW_REASON_NOPROC, NULL);
     else die = 1;
   }
@@ -737,14 +705,14 @@ void snow_link(SnowWord pid) {
 void snow_unlink(SnowWord pid) {
   SnowProcess *p = self_checked("Process.unlink");
   snow_ps_lock(p);
-  int i = pairs_find_pid(&p->ps.links, pid);
-  if (i >= 0) pairs_remove_at(&p->ps.links, i);
+  int i = snow_pairs_find_pid(&p->ps.links, pid);
+  if (i >= 0) snow_pairs_remove_at(&p->ps.links, i);
   snow_ps_unlock(p);
   SnowProcess *t = snow_proctable_get(pid);
   if (!t) return;
   snow_ps_lock(t);
-  int k = pairs_find_pid(&t->ps.links, p->pid);
-  if (k >= 0) pairs_remove_at(&t->ps.links, k);
+  int k = snow_pairs_find_pid(&t->ps.links, p->pid);
+  if (k >= 0) snow_pairs_remove_at(&t->ps.links, k);
   snow_ps_unlock(t);
   snow_process_release(t);
 }
@@ -756,21 +724,21 @@ int64_t snow_monitor(SnowWord pid) {
   int64_t ref = atomic_fetch_add(&next_monitor_ref, 1);
   if (pid == p->pid) return ref; /* monitoring oneself never fires */
   snow_ps_lock(p);
-  pairs_add(&p->ps.monitors_held, ref, pid);
+  snow_pairs_add(&p->ps.monitors_held, ref, pid);
   snow_ps_unlock(p);
   SnowProcess *t = snow_proctable_get(pid);
   int alive = 0;
   if (t) {
     snow_ps_lock(t);
     alive = !t->ps.dead;
-    if (alive) pairs_add(&t->ps.monitors_on, ref, p->pid);
+    if (alive) snow_pairs_add(&t->ps.monitors_on, ref, p->pid);
     snow_ps_unlock(t);
     snow_process_release(t);
   }
   if (alive) return ref;
   snow_ps_lock(p);
-  int i = pairs_find_key(&p->ps.monitors_held, ref);
-  if (i >= 0) pairs_remove_at(&p->ps.monitors_held, i);
+  int i = snow_pairs_find_key(&p->ps.monitors_held, ref);
+  if (i >= 0) snow_pairs_remove_at(&p->ps.monitors_held, i);
   snow_ps_unlock(p);
   if (i >= 0) snow_ps_deliver(p, make_signal(SNOW_SIGNAL_DOWN, pid, ref, SNOW_REASON_NOPROC, NULL));
   return ref;
@@ -779,16 +747,16 @@ int64_t snow_monitor(SnowWord pid) {
 void snow_demonitor(int64_t ref) {
   SnowProcess *p = self_checked("Process.demonitor");
   snow_ps_lock(p);
-  int i = pairs_find_key(&p->ps.monitors_held, ref);
+  int i = snow_pairs_find_key(&p->ps.monitors_held, ref);
   uint64_t target = i >= 0 ? p->ps.monitors_held.items[i].pid : 0;
-  if (i >= 0) pairs_remove_at(&p->ps.monitors_held, i);
+  if (i >= 0) snow_pairs_remove_at(&p->ps.monitors_held, i);
   snow_ps_unlock(p);
   if (i < 0) return;
   SnowProcess *t = snow_proctable_get(target);
   if (!t) return;
   snow_ps_lock(t);
-  int k = pairs_find_key(&t->ps.monitors_on, ref);
-  if (k >= 0) pairs_remove_at(&t->ps.monitors_on, k);
+  int k = snow_pairs_find_key(&t->ps.monitors_on, ref);
+  if (k >= 0) snow_pairs_remove_at(&t->ps.monitors_on, k);
   snow_ps_unlock(t);
   snow_process_release(t);
 }
@@ -831,11 +799,11 @@ void snow_proc_on_exit(void (*hook)(const SnowReason *r, void *ctx), void *ctx) 
 
 void snow_proc_own(SnowPid job) {
   SnowProcess *p = self_checked("snow_proc_own");
-  pairs_add(&p->ps.owned, 0, job);
+  snow_pairs_add(&p->ps.owned, 0, job);
 }
 
 void snow_proc_disown(SnowPid job) {
   SnowProcess *p = self_checked("snow_proc_disown");
-  int i = pairs_find_pid(&p->ps.owned, job);
-  if (i >= 0) pairs_remove_at(&p->ps.owned, i);
+  int i = snow_pairs_find_pid(&p->ps.owned, job);
+  if (i >= 0) snow_pairs_remove_at(&p->ps.owned, i);
 }

@@ -14,21 +14,12 @@
 #define SNOW_ACTOR_PROC_STATE_H
 
 #include "mailbox.h"
+#include "pairs.h"
 #include "snow_rt.h"
 
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdint.h>
-
-/* A growable array of (key, pid) pairs: links use only pid; monitors use
- * ref as key. malloc'd on first use. */
-typedef struct SnowPairs {
-  struct SnowPair {
-    int64_t key;
-    uint64_t pid;
-  } *items;
-  uint32_t n, cap;
-} SnowPairs;
 
 struct SnowExitHook;
 struct SnowSendAfter;

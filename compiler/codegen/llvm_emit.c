@@ -855,6 +855,9 @@ LLVMModuleRef llvm_emit_module_for(LLVMContextRef ctx, const IrModule *m, const 
     }
     LLVMValueRef llfn = LLVMAddFunction(e.mod, name, snow_fn_type(&e, f));
     LLVMSetLinkage(llfn, LLVMInternalLinkage);
+    /* The runtime's fault handler tells Snow code from runtime and C
+     * library code by this section (runtime/actor/fault.c). */
+    LLVMSetSection(llfn, SNOW_RT_CODE_SECTION);
     /* Snow code never unwinds (panics exit the process or the actor). */
     LLVMAddAttributeAtIndex(llfn, LLVMAttributeFunctionIndex, enum_attr(&e, "nounwind"));
     f->backend = llfn;

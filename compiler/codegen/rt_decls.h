@@ -15,6 +15,10 @@
 #ifndef SNOW_RT_DECLS_H
 #define SNOW_RT_DECLS_H
 
+/* The ELF section of every generated function: SNOW_CODE_SECTION of
+ * runtime/include/snow_rt.h (test_codegen checks they agree). */
+#define SNOW_RT_CODE_SECTION "snow_code"
+
 #define SNOW_RT_DECLS(X)                                                                           \
   X(MAIN, "snow_rt_main", "i:ipp")                                                                 \
   X(ALLOC, "snow_alloc", "p:iiiw")                                                                 \

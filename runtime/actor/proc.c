@@ -164,6 +164,7 @@ __attribute__((noinline)) static void jump_out(SnowProcess *p, int code, char *t
 }
 
 void snow_ps_check_exit(SnowProcess *p) {
+  if (p->overflow_pending) snow_fault_overflow_unwind(p); /* deferred by fault.c */
   if (!atomic_load_explicit(&p->ps.exit_pending, memory_order_acquire)) return;
   snow_ps_lock(p);
   int code = p->ps.pending_code, kill = p->ps.pending_kill, exiting = p->ps.exiting;

@@ -17,8 +17,12 @@ void snow_ps_wake(SnowProcess *p);
 /* Queues an entry for p (referenced by the caller), waking it if it waits
  * for one. Any thread. */
 void snow_ps_deliver(SnowProcess *p, SnowMessage *m);
-/* In p itself: acts on a pending exit signal (does not return then). */
+/* In p itself: acts on a pending exit signal or a deferred stack overflow
+ * (does not return then). */
 void snow_ps_check_exit(SnowProcess *p);
+/* fault.c: ends the calling process (one with a landing point) with the
+ * stack overflow panic: its §19 line, then a jump to its landing point. */
+_Noreturn void snow_fault_overflow_unwind(SnowProcess *self);
 
 /* messaging.c: a USER entry holding a deep copy of msg. */
 SnowMessage *snow_ps_pack_user(SnowWord msg, int64_t msg_is_ptr, SnowObj *msg_type);

@@ -75,6 +75,11 @@ struct SnowProcess {
    * an external operation for this process; publish_blocked re-checks it
    * after publishing WAITING, so a completion that saw RUNNING is not lost. */
   _Atomic int external_ready;
+  /* A stack overflow in runtime or C library code (fault.c): part of the
+   * guard was lifted so that code could finish (it may hold a lock); the
+   * overflow is raised at the next reduction point or blocking operation
+   * (proc.c). Written and read by the thread running the process. */
+  uint8_t overflow_pending;
 };
 
 /* The calling thread's process; safe to call after a context switch (never

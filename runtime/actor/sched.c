@@ -625,7 +625,8 @@ static void run(SnowWorker *w, SnowProcess *p) {
   if (!p->stack) give_stack(p);  /* first run */
   snow_stack_save_before_run(p); /* restores an idle process's saved stack */
   p->budget = SNOW_REDUCTIONS_PER_SLICE;
-  snow_reductions = SNOW_REDUCTIONS_PER_SLICE;
+  /* A deferred stack overflow (fault.c) is raised at the first reduction point. */
+  snow_reductions = p->overflow_pending ? 0 : SNOW_REDUCTIONS_PER_SLICE;
   SnowHeap *saved_heap = snow_current_heap;
   if (p->heap) snow_current_heap = p->heap;
   snow_current_process = p;

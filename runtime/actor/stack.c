@@ -133,6 +133,7 @@ static SnowStack *init_descriptor(char *lo, char *end, char *map, size_t map_len
   s->next_free = NULL;
   s->dedicated = (uint32_t)dedicated;
   s->guarded = (uint32_t)guarded;
+  s->lifted = 0;
   s->map = map;
   s->map_len = map_len;
   return s;
@@ -330,6 +331,31 @@ static void spill_local(void) {
   pthread_mutex_unlock(&stack_lock);
 }
 
+#ifndef MADV_GUARD_REMOVE
+#define MADV_GUARD_REMOVE 103
+#endif
+
+size_t snow_stack_lift_guard(SnowStack *s) {
+  if (!s->guarded || s->lifted || guard_bytes <= page_size) return 0;
+  size_t bytes = (guard_bytes - page_size) & ~(page_size - 1);
+  char *at = s->lo - bytes;
+  int ok = guard_mode == 2 ? mprotect(at, bytes, PROT_READ | PROT_WRITE) == 0
+                           : madvise(at, bytes, MADV_GUARD_REMOVE) == 0;
+  if (!ok) return 0;
+  s->lifted = (uint32_t)bytes;
+  return bytes;
+}
+
+/* Puts back the part of s's guard that snow_stack_lift_guard lifted; the
+ * stack is unusable (the OS refuses) when that fails. */
+static void restore_lifted_guard(SnowStack *s) {
+  char *at = s->lo - s->lifted;
+  int ok = guard_mode == 2 ? mprotect(at, s->lifted, PROT_NONE) == 0
+                           : madvise(at, s->lifted, MADV_GUARD_INSTALL) == 0;
+  if (!ok) stack_fatal();
+  s->lifted = 0;
+}
+
 void snow_stack_put(SnowStack *s) {
   if (s->dedicated) {
     for (int i = 0; i < MAX_DEDICATED; i++) {
@@ -342,6 +368,7 @@ void snow_stack_put(SnowStack *s) {
     munmap(s->map, s->map_len);
     return;
   }
+  if (s->lifted) restore_lifted_guard(s);
   if (local_count >= LOCAL_FREE_MAX) spill_local();
   s->next_free = local_list;
   local_list = s;

@@ -36,6 +36,7 @@ typedef struct SnowStack {
   struct SnowStack *next_free;
   uint32_t dedicated; /* own mapping (larger than a region slot) */
   uint32_t guarded;   /* a guard area protects this stack */
+  uint32_t lifted;    /* bytes of the guard's top made usable (snow_stack_lift_guard) */
   char *map;          /* dedicated: the mapping to unmap */
   size_t map_len;
 } SnowStack;
@@ -52,6 +53,14 @@ void snow_stack_put(SnowStack *s);
 /* Hands the calling thread's cached free stacks to the shared lists; a
  * thread that used stacks calls it before it ends. */
 void snow_stack_flush_thread(void);
+
+/* Makes the top part of s's guard area (next to its lowest usable byte)
+ * usable, at least one page of guard staying in place; returns the bytes
+ * lifted, 0 when nothing can be (no guard, a one-page guard, already
+ * lifted). For the stack overflow handler (async-signal-safe: one system
+ * call): code that faulted there may finish. snow_stack_put puts the guard
+ * back before the stack is reused. */
+size_t snow_stack_lift_guard(SnowStack *s);
 
 /* Nonzero when `addr` lies in the guard area of some stack handed out by this
  * module (live or free). Async-signal-safe. */

@@ -436,6 +436,14 @@ extern _Thread_local int64_t snow_reductions;
 void snow_reduce_slow(void);
 void snow_reduce(void);
 
+/* Generated functions are placed in this ELF section, so that the stack
+ * overflow handler can tell a fault in Snow code (the process unwinds at
+ * once) from one in runtime or C library code, which may hold a lock: that
+ * code gets room to finish and the overflow is raised at the process's
+ * next reduction point or blocking operation (runtime/actor/fault.c). The
+ * compiler's copy is SNOW_RT_CODE_SECTION in compiler/codegen/rt_decls.h. */
+#define SNOW_CODE_SECTION "snow_code"
+
 /* Services (§13). The compiler emits per service
  *   SnowWord init(SnowObj *args)      args: RECORD of init's parameters (or NULL)
  *   SnowWord dispatch(int64_t handler, SnowWord state, SnowObj *args)

@@ -378,6 +378,8 @@ static void test_rt_table(void) {
     CHECK(strstr(symbols, def) != NULL, "%s is defined in the runtime library",
           rt_decls[id].symbol);
   }
+  CHECK(strcmp(SNOW_RT_CODE_SECTION, SNOW_CODE_SECTION) == 0,
+        "compiler and runtime agree on the generated code's section");
 }
 
 /* ---- Snow programs through the whole back half of the pipeline ---- */

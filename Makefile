@@ -4,7 +4,9 @@
 #   make demo     install missing system packages, build, compile and run examples/hello
 #   make test     install missing system packages, build, run the whole suite
 #                 (unit tests, end-to-end tests, then the same e2e suite against an
-#                 AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/)
+#                 AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/,
+#                 then the scheduler's unit tests and the actor e2e cases against a
+#                 ThreadSanitizer build in build-tsan/: tests/tsan_check.sh)
 #   make fuzz     libFuzzer over lexer + parser + checker + IR lowering (bounded time; not in `make test`)
 #   make bench    compute benchmarks side by side with C, Go and Erlang (bench/README.md)
 
@@ -87,6 +89,6 @@ format:
 	clang-format -i $$(find compiler runtime tests -name '*.[ch]')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

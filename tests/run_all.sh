@@ -7,36 +7,26 @@
 #      (tests/driver_cli.sh);
 #   3. the memory check (GC stress program under /usr/bin/time -v, max RSS < 100 MB);
 #   4. the same e2e suite against an ASan+UBSan build in build-asan/ (leak
-#      detection on for the compiler).
+#      detection on for the compiler);
+#   5. the scheduler under ThreadSanitizer (tests/tsan_check.sh): a TSan build
+#      in build-tsan/, the unit tests test_actor_* and test_io_* from it, and
+#      the e2e cases of the actor directories (actors, actors_rt,
+#      actors_stress, services, jobs, supervisors); any TSan report fails.
 # The last line is the grand total `N passed, N failed`; exit status nonzero on
-# any failure. SNOW_BUILD / SNOW_ASAN_BUILD override the build directories
-# (default build and build-asan), e.g. to test without racing other builds.
+# any failure. SNOW_BUILD / SNOW_ASAN_BUILD / SNOW_TSAN_BUILD override the
+# build directories (default build, build-asan and build-tsan), e.g. to test
+# without racing other builds.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 JOBS=${SNOW_JOBS:-2}
 B=${SNOW_BUILD:-build}
 BA=${SNOW_ASAN_BUILD:-build-asan}
+BT=${SNOW_TSAN_BUILD:-build-tsan}
 total_pass=0
 total_fail=0
 
-# Adds the counts of a `N passed, N failed` line found last in file $1.
-tally() {
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -1)
-  if [ -z "$line" ]; then
-    echo "FAIL: $2 printed no summary line"
-    total_fail=$((total_fail + 1))
-    return
-  fi
-  p=$(echo "$line" | cut -d' ' -f1)
-  f=$(echo "$line" | cut -d' ' -f3)
-  total_pass=$((total_pass + p))
-  total_fail=$((total_fail + f))
-  if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
-    echo "FAIL: $2 exited with status $3"
-    total_fail=$((total_fail + 1))
-  fi
-}
+. "$ROOT/tests/tally.sh"
 
 LOG=$(mktemp -d "${TMPDIR:-/tmp}/snow-test.XXXXXX")
 trap 'rm -rf "$LOG"' EXIT INT TERM
@@ -97,6 +87,12 @@ else
   echo "FAIL: make (ASan build)"
   total_fail=$((total_fail + 1))
 fi
+
+echo "== end-to-end + scheduler unit tests ($BT/, ThreadSanitizer)"
+SNOW_JOBS=$JOBS sh tests/tsan_check.sh "$BT" >"$LOG/tsan.out" 2>&1
+st=$?
+cat "$LOG/tsan.out"
+tally "$LOG/tsan.out" "tsan_check.sh $BT" $st
 
 echo "== total"
 echo "$total_pass passed, $total_fail failed"

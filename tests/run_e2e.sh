@@ -10,7 +10,10 @@
 #                               /dev/null); NAME.args holds the program's
 #                               command-line arguments (split at whitespace);
 #                               NAME.timeout overrides the 10 s limit;
-#                               NAME.noasan skips the case when SNOW_E2E_ASAN=1;
+#                               NAME.noasan skips the case when SNOW_E2E_ASAN=1,
+#                               NAME.notsan when SNOW_E2E_TSAN=1 (each holds a
+#                               one-line reason: too slow, or more processes
+#                               alive than ThreadSanitizer's fiber limit);
 #                               NAME.warn: lines the build's stderr must contain
 #                               (warnings: the build itself must still succeed);
 #                               NAME.flags: build options for this case (e.g.
@@ -27,10 +30,13 @@
 #                               status 1 and stderr must contain every line of
 #                               NAME.expect.
 # Programs are built from inside their scratch directory so diagnostics and panic
-# locations name `main.snow`. Any sanitizer report fails the case.
+# locations name `main.snow`. Any sanitizer report (ASan/LSan/MSan/UBSan errors,
+# ThreadSanitizer warnings such as data races) fails the case.
 # SNOW_E2E_DIR=DIR runs the e2e cases of DIR instead (e.g. tests/pending) and
 # skips compile_fail; SNOW_E2E_JOBS sets the parallelism (default 2);
-# SNOW_E2E_FLAGS adds build options for the e2e programs (e.g. "--opt-level 2").
+# SNOW_E2E_FLAGS adds build options for the e2e programs (e.g. "--opt-level 2");
+# SNOW_E2E_TIMEOUT_MULT (an integer, default 1) multiplies every program's time
+# limit (for sanitizer builds).
 # Prints one line per failure (with a short diff) and finally `N passed, N failed`.
 set -u
 
@@ -49,7 +55,7 @@ if [ "${1:-}" = "--case" ]; then
     exit 0
   }
   sanitizer_report() {
-    grep -E 'ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: (Address|Undefined)' "$1" | head -3
+    grep -E 'ERROR: (Address|Leak|Memory|Thread)Sanitizer|WARNING: ThreadSanitizer|==[0-9]+==ThreadSanitizer|runtime error:|SUMMARY: (Address|Undefined|Thread)' "$1" | head -3
   }
   tmo=10
   case $kind in
@@ -121,6 +127,7 @@ $(head -c 1500 "$work/build.err")"
   [ -f "$prog_args" ] && argv=$(cat "$prog_args")
   envv=""
   [ -f "$prog_env" ] && envv=$(cat "$prog_env")
+  tmo=$((tmo * ${SNOW_E2E_TIMEOUT_MULT:-1}))
   # shellcheck disable=SC2086 # split at whitespace on purpose (set -f: no globbing)
   (cd "$work" && set -f && timeout "$tmo" env $envv ./prog $argv) <"$stdin" >"$work/stdout" 2>"$work/stderr"
   st=$?
@@ -176,6 +183,7 @@ FAIL_DIR=tests/compile_fail
     done
     [ $inproj = 1 ] && continue
     if [ "${SNOW_E2E_ASAN:-0}" = 1 ] && [ -f "${f%.*}.noasan" ]; then continue; fi
+    if [ "${SNOW_E2E_TSAN:-0}" = 1 ] && [ -f "${f%.*}.notsan" ]; then continue; fi
     printf 'file %s\n' "$f"
   done
   [ -n "$FAIL_DIR" ] && find "$FAIL_DIR" \( -name '*.snow' -o -name '*.gen' \) | sort | while read -r f; do

@@ -456,7 +456,7 @@ static long rss_kib(void) {
 }
 
 static void test_idle_memory(void) {
-  enum { N = 20000 };
+  enum { N = TSAN_OR(20000, 2000) }; /* TSan: at most ~8,000 fibers alive */
   static SnowPid pids[N];
   long before = rss_kib();
   for (int i = 0; i < N; i++) {
@@ -467,7 +467,9 @@ static void test_idle_memory(void) {
   long after = rss_kib();
   double per = (double)(after - before) / N;
   printf("idle process: %.2f KiB committed each (%d processes)\n", per, N);
-  CHECK(per < IDLE_KIB_MAX, "%.2f KiB per idle process", per); /* a stack page + PCB */
+  /* a stack page + PCB; no bound under ThreadSanitizer, whose own state
+   * for every fiber is some 870 KiB */
+  if (!SNOW_TEST_TSAN) CHECK(per < IDLE_KIB_MAX, "%.2f KiB per idle process", per);
   for (int i = 0; i < N; i++) snow_send_msg(pids[i], 0, 0, NULL);
 }
 

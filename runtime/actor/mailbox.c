@@ -91,36 +91,53 @@ SnowMessage *snow_mailbox_take(SnowMailbox *mb, SnowScanCursor *cur, SnowMatchFn
 /* ---------------------------------------------------------------- public */
 
 /* Small messages (a number, a small variant) are the common case: their
- * blocks all have room for MSG_SMALL data bytes and are recycled through a
- * short per-thread list on the scheduler's threads, which is cheaper than
- * malloc's general path (a message is usually freed by the thread that
- * allocated the next one). Bounded: MSG_CACHE_MAX blocks per thread. */
-#define MSG_SMALL 64
+ * blocks are recycled through short per-thread lists on the scheduler's
+ * threads, one per 16-byte size class up to MSG_SMALL data bytes (a block's
+ * room is its size rounded up to its class, as malloc would round it
+ * anyway), which is cheaper than malloc's general path: a message is
+ * usually freed by the thread that allocates the next one. Bounded:
+ * MSG_CACHE_MAX blocks per class and thread. */
+#define MSG_CLASS_BYTES 16
+#define MSG_CLASSES 4
+#define MSG_SMALL (MSG_CLASS_BYTES * MSG_CLASSES)
 #define MSG_CACHE_MAX 64
-static _Thread_local SnowMessage *msg_cache;
-static _Thread_local int msg_cache_len;
-static _Thread_local int msg_cache_on;
+typedef struct MsgCache {
+  SnowMessage *blocks[MSG_CLASSES];
+  int count[MSG_CLASSES];
+  int on;
+} MsgCache;
+static _Thread_local MsgCache msg_cache;
 
-void snow_message_cache_enable(void) { msg_cache_on = 1; }
+/* The size class of a small message (0 for an empty one too). */
+static int msg_class(size_t size) { return size ? (int)((size - 1) / MSG_CLASS_BYTES) : 0; }
+
+void snow_message_cache_enable(void) { msg_cache.on = 1; }
 
 void snow_message_cache_flush(void) {
-  while (msg_cache) {
-    SnowMessage *next = msg_cache->next;
-    free(msg_cache);
-    msg_cache = next;
+  for (int c = 0; c < MSG_CLASSES; c++) {
+    while (msg_cache.blocks[c]) {
+      SnowMessage *next = msg_cache.blocks[c]->next;
+      free(msg_cache.blocks[c]);
+      msg_cache.blocks[c] = next;
+    }
+    msg_cache.count[c] = 0;
   }
-  msg_cache_len = 0;
-  msg_cache_on = 0;
+  msg_cache.on = 0;
 }
 
 SnowMessage *snow_message_new(uint64_t tag, size_t size) {
-  SnowMessage *m;
-  if (size <= MSG_SMALL && msg_cache) {
-    m = msg_cache;
-    msg_cache = m->next;
-    msg_cache_len--;
-  } else {
-    size_t room = size <= MSG_SMALL ? MSG_SMALL : size;
+  SnowMessage *m = NULL;
+  size_t room = size;
+  if (size <= MSG_SMALL) {
+    int c = msg_class(size);
+    room = (size_t)(c + 1) * MSG_CLASS_BYTES;
+    m = msg_cache.blocks[c];
+    if (m) {
+      msg_cache.blocks[c] = m->next;
+      msg_cache.count[c]--;
+    }
+  }
+  if (!m) {
     if (room > SIZE_MAX - sizeof(SnowMessage)) room = SIZE_MAX - sizeof(SnowMessage);
     m = malloc(sizeof(SnowMessage) + room);
     if (!m) {
@@ -139,11 +156,14 @@ SnowMessage *snow_message_new(uint64_t tag, size_t size) {
 }
 
 void snow_message_free(SnowMessage *m) {
-  if (m->size <= MSG_SMALL && msg_cache_on && msg_cache_len < MSG_CACHE_MAX) {
-    m->next = msg_cache;
-    msg_cache = m;
-    msg_cache_len++;
-    return;
+  if (m->size <= MSG_SMALL && msg_cache.on) {
+    int c = msg_class(m->size);
+    if (msg_cache.count[c] < MSG_CACHE_MAX) {
+      m->next = msg_cache.blocks[c];
+      msg_cache.blocks[c] = m;
+      msg_cache.count[c]++;
+      return;
+    }
   }
   free(m);
 }

@@ -3,7 +3,8 @@
  *
  * Contract. An unordered array (removal moves the last pair into the hole),
  * malloc'd on first use; the zero value is the empty set, and a struct copy
- * moves ownership (zero the source afterwards). Lookups are by pid or by
+ * moves ownership (zero the source afterwards). The struct stays 16 bytes
+ * (every process has four sets); the index lives in the array's block. Lookups are by pid or by
  * key; once a set holds more than SNOW_PAIRS_INDEX_MIN pairs, the first
  * field it is searched by gets a hash index, so a process with 100,000
  * monitors or jobs (Job.map) finds and removes one in constant time; a
@@ -20,15 +21,9 @@ typedef struct SnowPairs {
   struct SnowPair {
     int64_t key;
     uint64_t pid;
-  } *items;
+  } *items; /* inside a malloc'd block that also holds the index (pairs.c) */
   uint32_t n, cap;
-  /* Open-addressing index over one field: slot = position + 1, 0 empty,
-   * UINT32_MAX deleted. NULL until the set grows past INDEX_MIN. */
-  uint32_t *index;
-  uint32_t index_cap;   /* power of two, or 0 */
-  uint32_t index_used;  /* slots not empty (live + deleted) */
-  uint8_t index_by_key; /* the indexed field: 1 key, 0 pid */
-} SnowPairs;
+} SnowPairs; /* 16 bytes: a process control block holds four */
 
 void snow_pairs_add(SnowPairs *s, int64_t key, uint64_t pid);
 /* Position of a pair with this pid / key, or -1. */
@@ -36,5 +31,7 @@ int snow_pairs_find_pid(SnowPairs *s, uint64_t pid);
 int snow_pairs_find_key(SnowPairs *s, int64_t key);
 void snow_pairs_remove_at(SnowPairs *s, int i);
 void snow_pairs_free(SnowPairs *s);
+/* The field s is indexed by: 1 key, 0 pid, -1 none yet (tests). */
+int snow_pairs_indexed_by(const SnowPairs *s);
 
 #endif

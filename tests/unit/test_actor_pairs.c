@@ -43,7 +43,7 @@ static void random_ops(int by_key) {
     }
   }
   CHECK(ok, "every lookup agreed with the model (by %s)", by_key ? "key" : "pid");
-  CHECK(s.index != NULL && s.index_by_key == by_key, "the grown set is indexed");
+  CHECK(snow_pairs_indexed_by(&s) == by_key, "the grown set is indexed");
   CHECK(consistent(&s, present, by_key));
   /* empty it again, in an order that moves pairs around */
   while (s.n) snow_pairs_remove_at(&s, (int)(s.n / 2));
@@ -57,15 +57,16 @@ int main(void) {
   /* small: linear, no index */
   SnowPairs s = {0};
   CHECK(snow_pairs_find_pid(&s, 5) == -1 && snow_pairs_find_key(&s, 5) == -1);
+  CHECK(sizeof(SnowPairs) == 16, "four sets per process cost 64 bytes");
   for (int i = 0; i < 10; i++) snow_pairs_add(&s, 100 + i, 200 + (uint64_t)i);
   CHECK(snow_pairs_find_key(&s, 104) == 4 && snow_pairs_find_pid(&s, 209) == 9);
-  CHECK(s.index == NULL, "no index below SNOW_PAIRS_INDEX_MIN");
+  CHECK(snow_pairs_indexed_by(&s) == -1, "no index below SNOW_PAIRS_INDEX_MIN");
   snow_pairs_remove_at(&s, 0); /* the last pair moves to 0 */
   CHECK(s.n == 9 && s.items[0].key == 109 && snow_pairs_find_key(&s, 100) == -1);
 
   /* grown: indexed by the first field searched (key), pid stays linear */
   for (int i = 10; i < 1000; i++) snow_pairs_add(&s, 100 + i, 200 + (uint64_t)i);
-  CHECK(snow_pairs_find_key(&s, 600) >= 0 && s.index && s.index_by_key == 1);
+  CHECK(snow_pairs_find_key(&s, 600) >= 0 && snow_pairs_indexed_by(&s) == 1);
   CHECK(snow_pairs_find_pid(&s, 700) >= 0 && s.items[snow_pairs_find_pid(&s, 700)].key == 600);
   int i = snow_pairs_find_key(&s, 600);
   snow_pairs_remove_at(&s, i);
@@ -76,7 +77,7 @@ int main(void) {
   s = (SnowPairs){0};
   CHECK(snow_pairs_find_key(&moved, 105) >= 0 && s.n == 0 && snow_pairs_find_key(&s, 105) == -1);
   snow_pairs_free(&moved);
-  CHECK(moved.n == 0 && moved.items == NULL && moved.index == NULL);
+  CHECK(moved.n == 0 && moved.items == NULL && snow_pairs_indexed_by(&moved) == -1);
 
   random_ops(1);
   random_ops(0);

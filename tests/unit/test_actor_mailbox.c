@@ -12,18 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sched_test_util.h"
 #include "unit.h"
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static SnowSchedResult run(unsigned workers, SnowProcessEntry entry, void *arg) {
-  SnowSchedOptions o = {.workers = workers};
-  return snow_sched_run(&o, entry, arg);
-}
 
 typedef struct Item {
   uint32_t producer;

@@ -14,18 +14,8 @@
 #include <time.h>
 
 #include "thread_count.h"
+#include "sched_test_util.h"
 #include "unit.h"
-
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static SnowSchedResult run(unsigned workers, SnowProcessEntry entry, void *arg) {
-  SnowSchedOptions o = {.workers = workers};
-  return snow_sched_run(&o, entry, arg);
-}
 
 static int baseline_threads; /* threads before any run (helpers of tools included) */
 

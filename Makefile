@@ -8,7 +8,7 @@
 #                 then the scheduler's unit tests and the actor e2e cases against a
 #                 ThreadSanitizer build in build-tsan/: tests/tsan_check.sh)
 #   make fuzz     libFuzzer over lexer + parser + checker + IR lowering (bounded time; not in `make test`)
-#   make bench    compute benchmarks side by side with C, Go and Erlang (bench/README.md)
+#   make bench    compute and actor benchmarks side by side with C, Go and Erlang (bench/README.md)
 
 LLVM_CONFIG ?= /usr/lib/llvm-19/bin/llvm-config
 CC := cc

@@ -169,18 +169,17 @@ void snow_message_free(SnowMessage *m) {
 }
 
 int snow_send_message(SnowPid to, SnowMessage *m) {
-  SnowProcess *p = snow_sched_active() ? snow_proctable_get(to) : NULL;
-  if (!p) {
+  if (!snow_sched_active()) {
     snow_message_free(m);
     return 0;
   }
-  snow_mailbox_push(&p->mailbox, m);
-  /* seq_cst push, then seq_cst load: pairs with the scheduler storing
-   * WAITING_MSG and then checking the inbox (sched.c), so one of the two
-   * sides always sees the other. */
-  if (atomic_load(&p->state) == PROC_WAITING_MSG) snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
-  snow_process_release(p);
-  return 1;
+  /* The table's lock keeps p allocated (process.h): no reference needed. */
+  SnowProcess *p = snow_proctable_lock_get(to);
+  int claimed = p && snow_process_push_claim(p, m);
+  snow_proctable_unlock(to);
+  if (!p) snow_message_free(m);
+  else if (claimed) snow_process_woken(p, WAKE_MESSAGE);
+  return p != NULL;
 }
 
 int snow_send(SnowPid to, uint64_t tag, const void *bytes, size_t size) {

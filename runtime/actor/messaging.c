@@ -103,10 +103,7 @@ static int deliver_to_pid(SnowPid pid, SnowMessage *m, int check) {
     snow_entry_free(m);
     type_mismatch(pid, accepts, accepts_len, got);
   }
-  snow_mailbox_push(&t->mailbox, m);
-  int expected = PROC_WAITING_MSG;
-  int claimed = atomic_load(&t->state) == PROC_WAITING_MSG &&
-                atomic_compare_exchange_strong(&t->state, &expected, PROC_RUNNABLE);
+  int claimed = snow_process_push_claim(t, m);
   snow_proctable_unlock(pid);
   if (claimed) snow_process_woken(t, WAKE_MESSAGE); /* RUNNABLE, unqueued: ours alone */
   return 1;

@@ -83,8 +83,7 @@ void snow_ps_wake(SnowProcess *p) {
 
 /* Queues an entry for p (referenced by the caller) and wakes it. */
 void snow_ps_deliver(SnowProcess *p, SnowMessage *m) {
-  snow_mailbox_push(&p->mailbox, m);
-  if (atomic_load(&p->state) == PROC_WAITING_MSG) snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
+  if (snow_process_push_claim(p, m)) snow_process_woken(p, WAKE_MESSAGE);
 }
 
 static SnowMessage *make_signal(int kind, SnowPid from, int64_t ref, int code, const char *text) {

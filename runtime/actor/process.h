@@ -96,6 +96,11 @@ int snow_process_wake(SnowProcess *p, int from_state, int reason);
 /* The rest of a wake-up for a caller that moved p's state from WAITING_* to
  * RUNNABLE itself (its own compare-and-swap): queues p. */
 void snow_process_woken(SnowProcess *p, int reason);
+/* Pushes m into p's mailbox (p kept allocated by the caller) and claims
+ * p's wake-up if p waits for a message: returns 1 when p is now RUNNABLE
+ * and the caller must call snow_process_woken(p, WAKE_MESSAGE) — possibly
+ * after dropping the lock that kept p allocated. Any thread. */
+int snow_process_push_claim(SnowProcess *p, SnowMessage *m);
 void snow_live_work_add(int64_t delta);
 /* Wakes parked workers so they look at the timers again (any thread). */
 void snow_sched_kick(void);

@@ -333,15 +333,17 @@ int snow_sched_active(void) { return atomic_load(&S.active); }
 
 /* Queues a RUNNABLE process: on the calling worker's queue, or the global
  * one from other threads. */
-/* Puts p at the front of w's run order (the calling thread is w's): into
- * w->next, whose previous occupant moves to the front of the deque, where
- * idle workers may steal it. */
+/* Adds w's debt (SnowWorker.live_debt) plus `also` to live_work, in one
+ * update, none when they cancel out. */
 static void pay_live_debt(SnowWorker *w, int64_t also) {
   int64_t delta = w->live_debt + also;
   w->live_debt = 0;
   if (delta) snow_live_work_add(delta);
 }
 
+/* Puts p at the front of w's run order (the calling thread is w's): into
+ * w->next, whose previous occupant moves to the front of the deque, where
+ * idle workers may steal it. */
 static void push_front_local(SnowWorker *w, SnowProcess *p) {
   SnowProcess *old = w->next;
   w->next = p;
@@ -380,6 +382,15 @@ int snow_process_wake(SnowProcess *p, int from_state, int reason) {
   if (!atomic_compare_exchange_strong(&p->state, &expected, PROC_RUNNABLE)) return 0;
   snow_process_woken(p, reason);
   return 1;
+}
+
+int snow_process_push_claim(SnowProcess *p, SnowMessage *m) {
+  snow_mailbox_push(&p->mailbox, m);
+  /* seq_cst push, then seq_cst load: pairs with publish_blocked storing
+   * WAITING_MSG and then checking the inbox, so one side sees the other. */
+  int expected = PROC_WAITING_MSG;
+  return atomic_load(&p->state) == PROC_WAITING_MSG &&
+         atomic_compare_exchange_strong(&p->state, &expected, PROC_RUNNABLE);
 }
 
 void snow_process_woken(SnowProcess *p, int reason) {
@@ -550,8 +561,9 @@ void snow_external_end(void) { snow_live_work_add(-1); }
 /* Carries out what a process asked for when it switched out (we are on the
  * worker's stack now, so the process may be resumed elsewhere at once). */
 /* Makes a process that has switched out to block visible as waiting (it
- * holds a temporary reference, dropped here). */
-static void publish_blocked(SnowProcess *p, int64_t live_delta) {
+ * holds a temporary reference, dropped here); its -1 in live_work is made
+ * together with the worker's debt, if w is given (see SnowWorker). */
+static void publish_blocked(SnowProcess *p, SnowWorker *w) {
   int waiting = p->intent == INTENT_BLOCK_MSG ? PROC_WAITING_MSG : PROC_WAITING_TIMER;
   if (p->block_deadline) {
     /* Arm and publish together: the timer cannot fire before the state
@@ -569,7 +581,8 @@ static void publish_blocked(SnowProcess *p, int64_t live_delta) {
     snow_process_wake(p, PROC_WAITING_MSG, WAKE_MESSAGE);
   else if (atomic_load(&p->ps.exit_pending) || atomic_load(&p->external_ready))
     snow_process_wake(p, waiting, WAKE_MESSAGE); /* external_ready: runtime/io */
-  if (live_delta != 1) snow_live_work_add(live_delta - 1);
+  if (w) pay_live_debt(w, -1);
+  else snow_live_work_add(-1);
   snow_process_release(p);
 }
 
@@ -578,15 +591,13 @@ static void publish_blocked(SnowProcess *p, int64_t live_delta) {
 static void publish_saved_batch(void) {
   SnowProcess *batch[SAVE_BATCH];
   int n = snow_stack_save_release_batch(batch);
-  for (int i = 0; i < n; i++) publish_blocked(batch[i], 0);
+  for (int i = 0; i < n; i++) publish_blocked(batch[i], NULL);
 }
 
 static void after_switch(SnowWorker *w, SnowProcess *p) {
-  int64_t debt = w->live_debt;
-  w->live_debt = 0;
   switch (p->intent) {
   case INTENT_YIELD:
-    if (debt) snow_live_work_add(debt);
+    pay_live_debt(w, 0);
     atomic_store(&p->state, PROC_RUNNABLE);
     /* At the front, but the next pick is the back: a yielder lets every
      * older process run first (fairness, see RunQueue). */
@@ -599,10 +610,10 @@ static void after_switch(SnowWorker *w, SnowProcess *p) {
     /* An idle process's stack may be saved first (before anyone can wake
      * it); it is then published with its batch. */
     if (snow_stack_save_on_block(p)) {
-      if (debt) snow_live_work_add(debt);
+      pay_live_debt(w, 0); /* its -1 comes with its batch */
       if (snow_stack_save_batch_full()) publish_saved_batch();
     } else {
-      publish_blocked(p, debt);
+      publish_blocked(p, w);
     }
     break;
   case INTENT_EXIT:
@@ -612,7 +623,7 @@ static void after_switch(SnowWorker *w, SnowProcess *p) {
     p->stack = NULL;
     if (p->pid == 0) atomic_store(&S.main_finished, 1);
     snow_process_release(p); /* the table's reference */
-    if (debt != 1) snow_live_work_add(debt - 1);
+    pay_live_debt(w, -1);
     break;
   }
 }
